@@ -72,3 +72,11 @@ def test_settings_validation_and_overrides(tmp_path):
     bad.write_text("[compare]\nnot_a_knob = 1\n")
     with pytest.raises(ConfigError, match="not_a_knob"):
         load_settings(bad)
+
+
+def test_key_value_state(store):
+    store.put_value("http", "https://a.example/feed", '{"etag": "x1"}')
+    store.put_values("sig", [("a1", b"\x00\x01"), ("a2", b"\x02")])
+    assert store.get_value("http", "https://a.example/feed") == '{"etag": "x1"}'
+    assert dict(store.iter_values("sig")) == {"a1": b"\x00\x01", "a2": b"\x02"}
+    assert store.get_value("http", "missing") is None

@@ -64,6 +64,9 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX findings_story ON findings(story_id);
     CREATE TABLE sources (source_ref TEXT PRIMARY KEY, status TEXT NOT NULL, reason TEXT, seen_at TEXT NOT NULL);
     """,
+    """
+    CREATE TABLE kv (namespace TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (namespace, key));
+    """,
 )
 
 
@@ -298,6 +301,25 @@ class SqliteStore:
     def source_status(self, source_ref: str) -> str | None:
         rows = self.execute("SELECT status FROM sources WHERE source_ref = ?", (source_ref,))
         return rows[0]["status"] if rows else None
+
+    # ------------------------------------------------------------------------------------ key-value
+
+    def put_value(self, namespace: str, key: str, value: str | bytes) -> None:
+        """Stage-private state (HTTP cache validators, signatures, index state) under `namespace`."""
+        with self.transaction():
+            self._db.execute("INSERT OR REPLACE INTO kv VALUES (?,?,?)", (namespace, key, value))
+
+    def put_values(self, namespace: str, items: Iterable[tuple[str, str | bytes]]) -> None:
+        with self.transaction():
+            self._db.executemany("INSERT OR REPLACE INTO kv VALUES (?,?,?)", [(namespace, k, v) for k, v in items])
+
+    def get_value(self, namespace: str, key: str) -> str | bytes | None:
+        rows = self.execute("SELECT value FROM kv WHERE namespace = ? AND key = ?", (namespace, key))
+        return rows[0]["value"] if rows else None
+
+    def iter_values(self, namespace: str) -> Iterator[tuple[str, str | bytes]]:
+        for row in self.execute("SELECT key, value FROM kv WHERE namespace = ? ORDER BY key", (namespace,)):
+            yield row["key"], row["value"]
 
 
 def _article_from_row(row: sqlite3.Row) -> Article:
