@@ -1,0 +1,282 @@
+"""Numbers, percentages, money, years, dates, durations and ordinals, normalized so outlets can be compared.
+
+Candidates are spaCy's CARDINAL/PERCENT/MONEY/DATE/QUANTITY/ORDINAL entities plus a regex pass for figures
+the model missed. Each candidate's text is parsed by rules: vague amounts ("thousands", "weeks") are not
+facts; "30 months" is a duration of 30 month; "August 6" is an ISO date with the article's year when known,
+else "--08-06"; weekdays are kept as "weekday:<name>".
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from newsprism.analyze import component
+from newsprism.models import Analysis, Fact, Span
+from newsprism.settings import Settings
+
+log = logging.getLogger(__name__)
+
+FACT_LABELS = frozenset({"CARDINAL", "PERCENT", "MONEY", "DATE", "QUANTITY", "ORDINAL"})
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
+MONTHS |= {m[:3]: i for m, i in list(MONTHS.items())} | {"sept": 9}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+UNITS = {"second": "second", "minute": "minute", "hour": "hour", "day": "day", "week": "week",
+         "month": "month", "year": "year", "decade": "decade", "century": "century"}
+SMALL = {w: i for i, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"])}
+TENS = {w: 10 * i for i, w in enumerate(["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]) if i > 1}
+SCALES = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+          "k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12}
+ORDINALS = {w: i for i, w in enumerate(
+    ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"])}
+CURRENCIES = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB", "₴": "UAH",
+              "dollar": "USD", "euro": "EUR", "pound": "GBP", "yen": "JPY", "rouble": "RUB", "ruble": "RUB",
+              "hryvnia": "UAH", "yuan": "CNY", "usd": "USD", "eur": "EUR", "gbp": "GBP"}
+
+_NUM = r"\d+(?:[.,]\d+)*"
+_NUMBER_RE = re.compile(rf"(?<![\w.\-/]){_NUM}(?:\s?(?:{'|'.join(SCALES)})\b|\s?%| percent\b)?(?![\w\-/])")
+_DIGITS_RE = re.compile(_NUM)
+_YEAR_RE = re.compile(r"^(?:1[6-9]|20)\d\d$")
+_YEAR_CUE = re.compile(r"\b(?:in|since|by|until|from|of|early|late|mid)\s+$", re.IGNORECASE)
+_ORDINAL_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z’'-]*|\d[\d.,]*|[,;:.!?“”\"()]")
+_CLAUSE_BREAK = frozenset(",;:.!?“”\"()")
+_SENTENCE_BREAK = frozenset(";:.!?“”\"()")
+_NUMBER_WORDS = set(SMALL) | set(TENS) | set(SCALES) | {"and", "a"}
+
+
+@component("facts")
+def facts_component(doc, analysis: Analysis, settings: Settings) -> None:
+    """Fill `analysis.facts` from the parse and a regex pass."""
+    del settings
+    year = analysis.article.published.year if analysis.article.published else None
+    text = analysis.article.text
+    found: list[tuple[int, int, str, float | str, str]] = []
+    taken = bytearray(len(text) + 1)
+    for ent in doc.ents:
+        if ent.label_ not in FACT_LABELS:
+            continue
+        parsed = parse_fact(ent.text, ent.label_, year)
+        if parsed is not None:
+            found.append((ent.start_char, ent.end_char, *parsed))
+            taken[ent.start_char : ent.end_char] = b"\x01" * (ent.end_char - ent.start_char)
+    for match in _NUMBER_RE.finditer(text):
+        if any(taken[match.start() : match.end()]):
+            continue
+        parsed = regex_fact(text, match.start(), match.end(), year)
+        if parsed is not None:
+            found.append((match.start(), match.end(), *parsed))
+    starts = [s.start for s in analysis.sentences]
+    found.sort()
+    analysis.facts = [
+        Fact(Span(analysis.article.id, s, e), kind, value, unit, _sentence_index(analysis, starts, s))
+        for s, e, kind, value, unit in found
+    ]
+
+
+def regex_fact(text: str, start: int, end: int, year: int | None) -> tuple[str, float | str, str] | None:
+    """The fact of a bare figure at `text[start:end]`; a year when a word like "in" or "since" leads to it."""
+    parsed = parse_fact(text[start:end], "CARDINAL", year)
+    if parsed is not None and _YEAR_RE.match(text[start:end]) and _YEAR_CUE.search(text, max(0, start - 12), start):
+        return ("year", parsed[1], "")
+    return parsed
+
+
+def _sentence_index(analysis: Analysis, starts: list[int], offset: int) -> int:
+    i = bisect.bisect_right(starts, offset) - 1
+    return i if i >= 0 and offset < analysis.sentences[i].end else -1
+
+
+def parse_fact(text: str, label: str, year: int | None = None) -> tuple[str, float | str, str] | None:
+    """`(kind, value, unit)` of an entity's text, or None when it states no definite value.
+
+    Example:
+        >>> parse_fact("18 percent", "PERCENT")
+        ('percent', 18.0, '%')
+    """
+    words = text.lower().replace("’", "'").split()
+    if words and words[0] in ("the", "a", "an", "about", "some", "nearly", "almost", "around", "over", "more",
+                              "than", "at", "least", "roughly", "approximately", "just", "only", "up", "to"):
+        return parse_fact(" ".join(text.split()[1:]), label, year) if len(words) > 1 else None
+    clean = " ".join(words)
+    if not clean:
+        return None
+    if label == "PERCENT" or clean.endswith(("%", " percent", " per cent", " pct")):
+        value = parse_number(re.sub(r"\s*(%|percent|per cent|pct)$", "", clean))
+        return None if value is None else ("percent", value, "%")
+    if label == "MONEY" or any(clean.startswith(sym) for sym in ("$", "€", "£", "¥", "₽", "₴", "us$")):
+        return _money(clean)
+    if label == "ORDINAL":
+        value = parse_ordinal(clean)
+        return None if value is None else ("ordinal", float(value), "")
+    if label == "DATE":
+        return _date(clean, year)
+    return _quantity(clean)
+
+
+def parse_number(text: str) -> float | None:
+    """The value of "1,200", "2.5 million", "twenty-five" or "three hundred"; None for "thousands"."""
+    text = text.strip().lower().replace("-", " ")
+    if not text:
+        return None
+    if _DIGITS_RE.fullmatch(text.split()[0]):
+        head, *rest = text.split()
+        if len(rest) > 1 or (rest and rest[0] not in SCALES):
+            return None
+        value = _digits(head)
+        if value is None:
+            return None
+        return value * SCALES[rest[0]] if rest else value
+    glued = re.fullmatch(rf"({_NUM})({'|'.join(SCALES)})", text)
+    if glued:
+        value = _digits(glued.group(1))
+        return None if value is None else value * SCALES[glued.group(2)]
+    return _number_words(text.split())
+
+
+def _digits(text: str) -> float | None:
+    """"1,200" -> 1200, "2.5" -> 2.5, "1.200.000" -> 1200000."""
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", text):
+        return float(text.replace(",", ""))
+    if re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", text):
+        return float(text.replace(".", ""))
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _number_words(words: list[str]) -> float | None:
+    """Value of spelled-out numbers ("two hundred and five"); None when any word is not a number word."""
+    if not words or any(w not in _NUMBER_WORDS for w in words) or all(w in ("and", "a") for w in words):
+        return None
+    total, current = 0.0, 0.0
+    for word in words:
+        if word in SMALL:
+            current += SMALL[word]
+        elif word in TENS:
+            current += TENS[word]
+        elif word == "a":
+            current += 1
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word in SCALES:
+            total += max(current, 1) * SCALES[word]
+            current = 0
+    return total + current
+
+
+def parse_ordinal(text: str) -> int | None:
+    """3 for "third" or "3rd"."""
+    text = text.strip().lower()
+    match = _ORDINAL_RE.match(text)
+    if match:
+        return int(match.group(1))
+    return ORDINALS.get(text)
+
+
+def _money(clean: str) -> tuple[str, float, str] | None:
+    unit = ""
+    for marker, code in CURRENCIES.items():
+        if clean.startswith(marker) or re.search(rf"\b{re.escape(marker)}s?\b", clean):
+            unit = code
+            break
+    amount = re.sub(r"^(us\$|[$€£¥₽₴])\s*", "", clean)
+    amount = re.sub(r"\s*\b(us dollars?|dollars?|euros?|pounds?( sterling)?|yen|roubles?|rubles?|hryvnias?|yuan|usd|eur|gbp)$", "", amount)
+    value = parse_number(amount)
+    return None if value is None else ("money", value, unit)
+
+
+def _quantity(clean: str) -> tuple[str, float, str] | None:
+    value = parse_number(clean)
+    if value is not None:
+        return ("number", value, "")
+    ordinal = parse_ordinal(clean)
+    if ordinal is not None:
+        return ("ordinal", float(ordinal), "")
+    words = clean.split()
+    for cut in range(len(words) - 1, 0, -1):
+        value = parse_number(" ".join(words[:cut]))
+        if value is not None:
+            unit = " ".join(words[cut:]).strip(".,")
+            return ("number", value, _singular(unit))
+    return None
+
+
+def _singular(unit: str) -> str:
+    if unit.endswith("ies"):
+        return unit[:-3] + "y"
+    return unit[:-1] if unit.endswith("s") and not unit.endswith("ss") else unit
+
+
+def _date(clean: str, year: int | None) -> tuple[str, float | str, str] | None:
+    """Dates, years, weekdays and durations from a DATE entity's text."""
+    clean = clean.strip(" .,")
+    if clean in WEEKDAYS:
+        return ("date", f"weekday:{clean}", "")
+    words = clean.replace(",", " ").split()
+    # "30 months", "three weeks": a duration
+    if len(words) == 2 and _singular(words[1]) in UNITS:
+        value = parse_number(words[0])
+        return None if value is None else ("duration", value, UNITS[_singular(words[1])])
+    years = [int(w) for w in words if _YEAR_RE.match(w)]
+    months = [MONTHS[w] for w in words if w in MONTHS and w != "may" or (w == "may" and len(words) > 1)]
+    days = [int(w.rstrip("stndrh")) for w in words if re.fullmatch(r"\d{1,2}(st|nd|rd|th)?", w)]
+    days = [d for d in days if 1 <= d <= 31]
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", clean)
+    if iso:
+        return ("date", clean, "")
+    if months:
+        month = months[0]
+        the_year = years[0] if years else year
+        if days:
+            return ("date", f"{the_year:04d}-{month:02d}-{days[0]:02d}" if the_year else f"--{month:02d}-{days[0]:02d}", "")
+        return ("date", f"{the_year:04d}-{month:02d}" if the_year else f"--{month:02d}", "")
+    if years:
+        return ("year", float(years[0]), "")
+    return None
+
+
+def fact_context(analysis: Analysis, fact: Fact, before: int = 2, after: int = 3) -> str:
+    """The content words next to a fact in its sentence ("territory", "fighting"), lower-cased.
+
+    Lets the compare stage tell whether two numbers talk about the same thing.
+
+    Example:
+        >>> fact_context(analysis, fact)  # doctest: +SKIP
+        'control territory'
+    """
+    text = analysis.article.text
+    if 0 <= fact.sentence < len(analysis.sentences):
+        sent = analysis.sentences[fact.sentence]
+        lo, hi = sent.start, sent.end
+    else:
+        lo, hi = max(0, fact.span.start - 120), min(len(text), fact.span.end + 120)
+    left_words = _WORD_RE.findall(text[lo : fact.span.start])[::-1]
+    right_words = _WORD_RE.findall(text[fact.span.end : hi])
+    left = _content_words(left_words, before, _CLAUSE_BREAK)
+    right = _content_words(right_words, after, _CLAUSE_BREAK)
+    if not left and not right:  # "On May 3, ..." : look past commas rather than return nothing
+        left = _content_words(left_words, before, _SENTENCE_BREAK)
+        right = _content_words(right_words, after, _SENTENCE_BREAK)
+    return " ".join([*reversed(left), *right])
+
+
+def _content_words(words: list[str], limit: int, breaks: frozenset[str]) -> list[str]:
+    """Up to `limit` content words, stopping at a break mark."""
+    out: list[str] = []
+    for word in words:
+        if word in breaks:
+            break
+        low = re.sub(r"['’]s$", "", word.lower())
+        if low in STOP_WORDS or low[:1].isdigit() or low in _NUMBER_WORDS or len(low) < 3:
+            continue
+        out.append(low)
+        if len(out) >= limit:
+            break
+    return out

@@ -1,0 +1,88 @@
+"""Facts: numbers, percentages, money, dates, durations, ordinals, with sentence index and context."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from newsprism.analyze import analyze_article
+from newsprism.analyze.facts import fact_context, parse_fact, parse_number, regex_fact
+from newsprism.models import Article
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "expected"),
+    [
+        ("18%", "PERCENT", ("percent", 18.0, "%")),
+        ("18 percent", "PERCENT", ("percent", 18.0, "%")),
+        ("twelve per cent", "PERCENT", ("percent", 12.0, "%")),
+        ("30 months", "DATE", ("duration", 30.0, "month")),
+        ("three weeks", "DATE", ("duration", 3.0, "week")),
+        ("2022", "DATE", ("year", 2022.0, "")),
+        ("the spring of 2019", "DATE", ("year", 2019.0, "")),
+        ("Thursday", "DATE", ("date", "weekday:thursday", "")),
+        ("$2.5 billion", "MONEY", ("money", 2.5e9, "USD")),
+        ("40 million euros", "MONEY", ("money", 4e7, "EUR")),
+        ("third", "ORDINAL", ("ordinal", 3.0, "")),
+        ("21st", "ORDINAL", ("ordinal", 21.0, "")),
+        ("1,200", "CARDINAL", ("number", 1200.0, "")),
+        ("about two hundred", "CARDINAL", ("number", 200.0, "")),
+        ("12 kilometres", "QUANTITY", ("number", 12.0, "kilometre")),
+    ],
+)
+def test_parse_fact_normalizes(text, label, expected):
+    assert parse_fact(text, label) == expected
+
+
+@pytest.mark.parametrize(("text", "label"), [("thousands", "CARDINAL"), ("weeks", "DATE"), ("this summer", "DATE"),
+                                             ("dozens", "CARDINAL")])
+def test_vague_amounts_are_not_facts(text, label):
+    assert parse_fact(text, label) is None
+
+
+def test_dates_use_the_article_year_when_known():
+    assert parse_fact("August 6", "DATE", 2031) == ("date", "2031-08-06", "")
+    assert parse_fact("August 6", "DATE", None) == ("date", "--08-06", "")
+    assert parse_fact("March 2020", "DATE", 2031) == ("date", "2020-03", "")
+
+
+def test_parse_number_words_and_scales():
+    assert parse_number("twenty-five") == 25.0
+    assert parse_number("1.5 million") == 1_500_000.0
+    assert parse_number("3bn") == 3e9
+    assert parse_number("many") is None
+
+
+def test_component_finds_facts_with_sentences_and_context(settings):
+    text = (
+        "The river authority said on May 3 that floods covered 18% of the farmland.\n"
+        "After 14 months of repairs, engineers reopened the second lock. Hundreds of boats waited."
+    )
+    article = Article(id="f1", text=text, published=datetime(2031, 6, 1))
+    analysis = analyze_article(article, settings)
+    facts = {f.span.text_in(text): f for f in analysis.facts}
+    assert facts["18%"].kind == "percent" and facts["18%"].value == 18.0
+    assert facts["18%"].sentence == 0
+    assert "farmland" in fact_context(analysis, facts["18%"])
+    assert facts["May 3"].value == "2031-05-03"
+    duration = next(f for f in analysis.facts if f.kind == "duration")
+    assert (duration.value, duration.unit, duration.sentence) == (14.0, "month", 1)
+    assert "repairs" in fact_context(analysis, duration)
+    assert not any(f.span.text_in(text).lower() == "hundreds" for f in analysis.facts)
+    assert any(f.kind == "ordinal" and f.value == 2.0 for f in analysis.facts)
+
+
+def test_regex_catches_figures_the_model_missed(settings):
+    text = "Code 4471 was printed on 3 tickets."
+    analysis = analyze_article(Article(id="f2", text=text), settings)
+    values = {f.value for f in analysis.facts if f.kind == "number"}
+    assert {4471.0, 3.0} <= values
+    assert all(f.span.text_in(text).strip() == f.span.text_in(text) for f in analysis.facts)
+
+
+def test_bare_figures_become_years_only_after_a_time_word():
+    text = "Founded in 1987, the club had 1987 members since 2004."
+    assert regex_fact(text, 11, 15, None) == ("year", 1987.0, "")
+    assert regex_fact(text, 30, 34, None) == ("number", 1987.0, "")
+    assert regex_fact(text, 49, 53, None) == ("year", 2004.0, "")
