@@ -1,0 +1,132 @@
+"""Train the quote attribution tagger on PolNeAR `train` and write it into newsprism/models_data/quotes/.
+
+    python bench/train_quotes.py [--train DIR] [--out DIR] [--iterations N] [--c1 X] [--c2 X]
+
+A linear-chain CRF over token features (see newsprism.analyze.attribution.features); the cue-word lexicon the
+features use is learned from the same training split. One annotator's file per article (the first by name).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import time
+from collections import Counter
+from pathlib import Path
+
+from newsprism.analyze.attribution.features import paragraph_features
+from newsprism.analyze.attribution.model import LEXICON_FILE, MODEL_FILE, artifact_dir
+from newsprism.analyze.attribution.polnear import GoldArticle, read_split
+from newsprism.analyze.attribution.quotemarks import inside_mask, quoted_regions
+from newsprism.analyze.attribution.tokens import Tok, paragraphs, tokens_of_text
+
+log = logging.getLogger("train_quotes")
+ROLE_TAGS = {"Source": "SRC", "Cue": "CUE", "Content": "CON"}
+DEFAULT_TRAIN = "/work/shared/data/polnear/train"
+
+
+def char_roles(article: GoldArticle) -> tuple[list[str | None], list[int]]:
+    """Per character: the role tag and the fragment number covering it (-1 when none)."""
+    n = len(article.text)
+    roles: list[str | None] = [None] * n
+    frag_ids = [-1] * n
+    frag_no = 0
+    for role, spans in article.spans.items():
+        for fragments in spans:
+            for start, end in fragments:
+                frag_no += 1
+                for i in range(start, min(end, n)):
+                    roles[i] = ROLE_TAGS[role]
+                    frag_ids[i] = frag_no
+    return roles, frag_ids
+
+
+def token_labels(para: list[Tok], roles: list[str | None], frag_ids: list[int]) -> list[str]:
+    """BIO labels of one paragraph's tokens from the character roles."""
+    labels = []
+    previous_frag = -1
+    for tok in para:
+        role, frag = None, -1
+        for i in range(tok.start, tok.end):
+            if roles[i] is not None:
+                role, frag = roles[i], frag_ids[i]
+                break
+        if role is None:
+            labels.append("O")
+            previous_frag = -1
+            continue
+        labels.append(("I-" if frag == previous_frag else "B-") + role)
+        previous_frag = frag
+    return labels
+
+
+def labelled_paragraphs(articles: list[GoldArticle]) -> list[tuple[str, list[Tok], list[str]]]:
+    """(article text, paragraph tokens, gold labels) for every paragraph of every article."""
+    out = []
+    for article in articles:
+        roles, frag_ids = char_roles(article)
+        for para in paragraphs(tokens_of_text(article.text)):
+            out.append((article.text, para, token_labels(para, roles, frag_ids)))
+    return out
+
+
+def learn_cue_words(data: list[tuple[str, list[Tok], list[str]]], min_count: int, min_ratio: float) -> list[str]:
+    """Lower-cased words that are tagged as cue often enough in training."""
+    total: Counter[str] = Counter()
+    cue: Counter[str] = Counter()
+    for _text, para, labels in data:
+        for tok, label in zip(para, labels, strict=True):
+            word = tok.text.lower()
+            total[word] += 1
+            if label.endswith("CUE") and word.isalpha():
+                cue[word] += 1
+    return sorted(w for w, c in cue.items() if c >= min_count and c / total[w] >= min_ratio)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--train", default=DEFAULT_TRAIN)
+    parser.add_argument("--out", default=str(artifact_dir()))
+    parser.add_argument("--iterations", type=int, default=250)
+    parser.add_argument("--c1", type=float, default=2.0)
+    parser.add_argument("--c2", type=float, default=0.01)
+    parser.add_argument("--min-freq", type=float, default=2.0)
+    parser.add_argument("--all-annotators", action="store_true", help="use every annotator's file, not the first")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    import pycrfsuite
+
+    t0 = time.time()
+    data = labelled_paragraphs(read_split(args.train, all_annotators=args.all_annotators))
+    cue_words = learn_cue_words(data, min_count=3, min_ratio=0.15)
+    log.info("%d paragraphs, %d cue words, %.0fs", len(data), len(cue_words), time.time() - t0)
+    trainer = pycrfsuite.Trainer(verbose=False)
+    lexicon = frozenset(cue_words)
+    inside_by_text: dict[str, bytearray] = {}
+    for text, para, labels in data:
+        if text not in inside_by_text:
+            inside_by_text = {text: inside_mask(len(text), quoted_regions(text))}
+        trainer.append(paragraph_features(para, inside_by_text[text], lexicon), labels)
+    trainer.set_params({
+        "c1": args.c1,
+        "c2": args.c2,
+        "max_iterations": args.iterations,
+        "feature.minfreq": args.min_freq,
+        "feature.possible_transitions": True,
+    })
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    log.info("training CRF (%d iterations)", args.iterations)
+    trainer.train(str(out / MODEL_FILE))
+    (out / LEXICON_FILE).write_text(
+        json.dumps({"cue_words": cue_words, "trained_on": Path(args.train).name,
+                    "c1": args.c1, "c2": args.c2, "iterations": args.iterations}, indent=1) + "\n",
+        "utf-8",
+    )
+    size = (out / MODEL_FILE).stat().st_size / 1e6
+    log.info("wrote %s (%.1f MB) in %.0fs", out / MODEL_FILE, size, time.time() - t0)
+
+
+if __name__ == "__main__":
+    main()

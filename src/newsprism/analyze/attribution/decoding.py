@@ -1,0 +1,251 @@
+"""From BIO tags to attributions: spans per role, grouped around their cue, then a few whole-text repairs.
+
+Grouping: each cue anchors one attribution; a source or content span joins the nearest cue of its paragraph,
+except unquoted content a sentence away from it (a new statement, its speaker carried over). Content without a cue
+continues the previous attribution when that quote was left open at the end of the previous paragraph, or joins
+the next paragraph's attribution when it is itself left open; else it stands alone (`continued`: its speaker is
+the previous one). Repairs: content reaching into a quoted passage takes all of it; a cue with a source but no
+content takes the rest of its sentence; quoted passages of 4+ words the tagger missed become direct quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from newsprism.analyze.attribution.model import TaggedParagraph
+from newsprism.analyze.attribution.quotemarks import QUOTE_CHARS
+
+Frag = tuple[int, int]
+
+
+@dataclass(slots=True)
+class RawSpan:
+    """One contiguous labelled span: role, character range, token range within its paragraph, confidence."""
+
+    role: str
+    start: int
+    end: int
+    first: int
+    last: int
+    confidence: float
+
+
+@dataclass(slots=True)
+class Attribution:
+    """One decoded attribution (offsets into the article text)."""
+
+    content: list[Frag] = field(default_factory=list)
+    source: Frag | None = None
+    cue: Frag | None = None
+    paragraph: int = -1
+    confidence: float = 1.0
+    continued: bool = False
+
+
+def spans_of(para: TaggedParagraph) -> list[RawSpan]:
+    """Contiguous same-role runs of a paragraph's labels (an I- without B- starts a span too)."""
+    spans: list[RawSpan] = []
+    current: RawSpan | None = None
+    confs: list[float] = []
+    for i, (tok, label) in enumerate(zip(para.tokens, para.labels, strict=True)):
+        if label == "O":
+            current = None
+            continue
+        tag, role = label.split("-", 1)
+        if current is not None and tag == "I" and current.role == role:
+            current.end, current.last = tok.end, i
+            confs.append(para.confidence[i])
+            current.confidence = sum(confs) / len(confs)
+            continue
+        confs = [para.confidence[i]]
+        current = RawSpan(role, tok.start, tok.end, i, i, para.confidence[i])
+        spans.append(current)
+    return spans
+
+
+def _nearest_cue(span: RawSpan, cues: list[RawSpan]) -> RawSpan | None:
+    """The cue closest to `span` in tokens."""
+    if not cues:
+        return None
+
+    def gap(cue: RawSpan) -> int:
+        return cue.first - span.last if cue.first > span.last else span.first - cue.last
+
+    return min(cues, key=gap)
+
+
+def group(tagged: list[TaggedParagraph], text: str) -> list[Attribution]:
+    """Attributions of an article from its tagged paragraphs, in text order."""
+    result: list[Attribution] = []
+    previous: Attribution | None = None
+    for p_index, para in enumerate(tagged):
+        spans = spans_of(para)
+        cues = [s for s in spans if s.role == "CUE"]
+        by_cue: dict[int, Attribution] = {
+            id(c): Attribution(cue=(c.start, c.end), paragraph=p_index, confidence=c.confidence) for c in cues
+        }
+        orphans: list[RawSpan] = []
+        for span in spans:
+            if span.role == "CUE":
+                continue
+            cue = _nearest_cue(span, cues)
+            if cue is None or span.role == "CON" and _other_sentence(span, cue, text):
+                orphans.append(span)
+                continue
+            attribution = by_cue[id(cue)]
+            if span.role == "SRC":
+                if attribution.source is None or _closer(span, cue, attribution.source):
+                    attribution.source = (span.start, span.end)
+            else:
+                attribution.content.append((span.start, span.end))
+        in_para = [a for a in by_cue.values() if a.content or a.source]
+        near = previous is not None and previous.paragraph >= p_index - 2
+        for span in (s for s in orphans if s.role == "CON"):
+            frag = (span.start, span.end)
+            first_in_para = not in_para or frag[0] < min(_first_offset(a) for a in in_para)
+            if first_in_para and near and previous.paragraph == p_index - 1 and _runs_on(previous, text):
+                previous.content.append(frag)
+                continue
+            in_para.append(Attribution(content=[frag], paragraph=p_index, confidence=span.confidence,
+                                       continued=near or bool(in_para)))
+        in_para.sort(key=_first_offset)
+        result.extend(in_para)
+        if in_para:
+            previous = in_para[-1]
+            previous.paragraph = p_index
+    for attribution in result:
+        attribution.content.sort()
+    return _merge_open_quotes_forward(result, text)
+
+
+def _first_offset(attribution: Attribution) -> int:
+    """Where an attribution starts in the text (content, cue or source)."""
+    starts = [f[0] for f in attribution.content]
+    starts += [f[0] for f in (attribution.cue, attribution.source) if f is not None]
+    return min(starts)
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?][”\"’)]?\s+[“\"]?[A-Z]")
+
+
+def _other_sentence(span: RawSpan, cue: RawSpan, text: str) -> bool:
+    """An unquoted span separated from its cue by a sentence end belongs to another statement."""
+    if text[span.start] in QUOTE_CHARS:
+        return False
+    between = text[span.end : cue.start + 1] if span.end <= cue.start else text[cue.end : span.start + 1]
+    return bool(_SENTENCE_BREAK.search(between))
+
+
+def _merge_open_quotes_forward(attributions: list[Attribution], text: str) -> list[Attribution]:
+    """An uncued quote left open at its paragraph's end joins the next paragraph's attribution (speaker below)."""
+    out: list[Attribution] = []
+    pending: Attribution | None = None
+    for attribution in attributions:
+        if pending is not None:
+            starts_quoted = bool(attribution.content) and text[attribution.content[0][0]] in "“\"„"
+            if attribution.paragraph == pending.paragraph + 1 and starts_quoted and attribution.cue is not None:
+                attribution.content = pending.content + attribution.content
+                attribution.continued = False
+            else:
+                out.append(pending)
+            pending = None
+        if attribution.cue is None and attribution.source is None and _runs_on(attribution, text):
+            pending = attribution
+            continue
+        out.append(attribution)
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def _closer(span: RawSpan, cue: RawSpan, current: Frag) -> bool:
+    """Whether `span` sits closer to `cue` than the current source."""
+    new_gap = min(abs(cue.start - span.end), abs(span.start - cue.end))
+    old_gap = min(abs(cue.start - current[1]), abs(current[0] - cue.end))
+    return new_gap < old_gap
+
+
+def _runs_on(previous: Attribution, text: str) -> bool:
+    """Whether the previous attribution's quote was left open at its paragraph's end (continued below)."""
+    if not previous.content:
+        return False
+    start, end = previous.content[-1]
+    line_start = text.rfind("\n", 0, start) + 1
+    quoted = text[line_start:end]
+    rest = text[end:].split("\n", 1)[0].strip()
+    opened = quoted.count("“") > quoted.count("”") or quoted.count('"') % 2 == 1
+    return opened and not rest.strip(".,;:!?…)")
+
+
+def add_uncovered_quotes(attributions: list[Attribution], regions: list[Frag], text: str) -> list[Attribution]:
+    """Quoted passages of 4+ words the tagger missed become direct quotes, speaker carried from just before."""
+    line_of = _line_index(text)
+    out = list(attributions)
+    for start, end in regions:
+        if len(text[start:end].split()) < 4 or any(s < end and start < e for a in out for s, e in a.content):
+            continue
+        paragraph = line_of(start)
+        before = [a for a in out if a.content and a.content[0][0] < start]
+        near = bool(before) and line_of(before[-1].content[-1][0]) >= paragraph - 1
+        out.append(Attribution(content=[(start, end)], paragraph=paragraph, confidence=0.5, continued=near))
+        out.sort(key=lambda a: a.content[0][0] if a.content else (a.cue or (0, 0))[0])
+    return out
+
+
+def _line_index(text: str):
+    """A function from character offset to the index of its paragraph (non-blank line), as `paragraphs` counts."""
+    import bisect
+    import re
+
+    starts = [m.start() for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+    return lambda offset: max(0, bisect.bisect_right(starts, offset) - 1)
+
+
+_SENTENCE_END = re.compile(r"[.!?][”\"’)]?(?=\s|$)|\n")
+_LEAD = " ,:—–-"
+
+
+def fill_missing_content(attributions: list[Attribution], text: str) -> list[Attribution]:
+    """A cue with its source but no content tagged ("According to X, ...", "X said Friday he ..."): the content
+    is the rest of the sentence after them, when that is at least three words long."""
+    for attribution in attributions:
+        if attribution.content or attribution.cue is None or attribution.source is None:
+            continue
+        start = max(attribution.cue[1], attribution.source[1])
+        while start < len(text) and text[start] in _LEAD:
+            start += 1
+        if text.startswith("that ", start):
+            start += 5
+        end_match = _SENTENCE_END.search(text, start)
+        end = end_match.start() if end_match else len(text)
+        taken = any(s < end and start < e for a in attributions for s, e in a.content)
+        if not taken and len(text[start:end].split()) >= 3:
+            attribution.content = [(start, end)]
+    return attributions
+
+
+def extend_to_quotes(attributions: list[Attribution], regions: list[Frag], text: str) -> list[Attribution]:
+    """A content fragment that reaches into a quoted passage takes all of it, marks included: quotes are whole."""
+    for attribution in attributions:
+        extended = []
+        for start, end in attribution.content:
+            for r_start, r_end in regions:
+                if r_start < end and start < r_end:
+                    opening = r_start - 1 if r_start > 0 and text[r_start - 1] in QUOTE_CHARS else r_start
+                    closing = r_end + 1 if r_end < len(text) and text[r_end] in QUOTE_CHARS else r_end
+                    start, end = min(start, opening), max(end, closing)
+            extended.append((start, end))
+        attribution.content = _merge_overlaps(extended)
+    return attributions
+
+
+def _merge_overlaps(frags: list[Frag]) -> list[Frag]:
+    """Sorted fragments with overlapping ones joined."""
+    out: list[Frag] = []
+    for start, end in sorted(frags):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out

@@ -1,0 +1,160 @@
+"""Quotes with speakers: who said what, in which words, marked by which cue.
+
+`find_quotes(text)` works on raw text (fast: regex tokenizer + CRF tagger, no spaCy; names found heuristically);
+the analyze component `quotes` tags the same way and takes person names from the entities component (or the
+parsed Doc's PERSON entities). Both decode the trained tagger's source/cue/content spans (see `attribution`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from newsprism.analyze import component
+from newsprism.analyze.attribution.decoding import (
+    Attribution,
+    Frag,
+    add_uncovered_quotes,
+    extend_to_quotes,
+    fill_missing_content,
+    group,
+)
+from newsprism.analyze.attribution.model import load_tagger
+from newsprism.analyze.attribution.quotemarks import QUOTE_CHARS, inside_mask, quoted_regions
+from newsprism.analyze.attribution.speakers import (
+    Person,
+    SpeakerResolver,
+    full_names,
+    heuristic_persons,
+    strip_titles,
+    titles_around,
+)
+from newsprism.analyze.attribution.tokens import Tok, tokens_of_text
+from newsprism.models import Analysis, Quote, QuoteKind, Span, stable_id
+from newsprism.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_PERSON_KINDS = frozenset({"PERSON", "PER"})
+_TRIM = " \t\r\n,;:—–-"
+
+
+def find_quotes(text: str, settings: Settings | None = None, article_id: str = "") -> list[Quote]:
+    """Quotes in raw text, offsets into `text` exactly as given.
+
+    Args:
+        text: article text (any size; paragraphs separated by line breaks).
+        settings: unused for now; accepted so every stage function has the same shape.
+        article_id: id put on the quotes and their spans ("" for a one-off text).
+    Returns:
+        Quotes in text order.
+    Raises:
+        ModelError: the trained attribution model is not installed.
+
+    Example:
+        >>> [q.speaker for q in find_quotes('"We will win," Jane Doe said.')]
+        ['Jane Doe']
+    """
+    del settings
+    return extract_quotes(text, tokens_of_text(text), heuristic_persons(text), article_id)
+
+
+@component("quotes")
+def quotes_component(doc, analysis: Analysis, settings: Settings) -> None:
+    """Fill `analysis.quotes` from the parsed article."""
+    del settings
+    text = analysis.article.text
+    analysis.quotes = extract_quotes(text, tokens_of_text(text), persons_of(doc, analysis), analysis.article.id)
+
+
+def persons_of(doc, analysis: Analysis) -> list[Person]:
+    """People in the article: the entities component's mentions, else the Doc's PERSON entities, else heuristics."""
+    text = analysis.article.text
+    people = [m for m in analysis.mentions if m.kind.upper() in _PERSON_KINDS]
+    if people:
+        return [
+            Person(m.span.start, m.span.end, m.entity or m.surface, titles_around(text, m.span.start, m.span.end))
+            for m in people
+        ]
+    persons = []
+    for ent in getattr(doc, "ents", ()):
+        if ent.label_ not in _PERSON_KINDS:
+            continue
+        words = strip_titles(ent.text.split())
+        if words:
+            titles = titles_around(text, ent.start_char, ent.end_char)
+            persons.append(Person(ent.start_char, ent.end_char, " ".join(words), titles))
+    return full_names(persons) if persons else heuristic_persons(text)
+
+
+def extract_quotes(text: str, tokens: list[Tok], persons: list[Person], article_id: str) -> list[Quote]:
+    """Tag, decode, resolve speakers and build the `Quote`s."""
+    tagger = load_tagger()
+    regions = quoted_regions(text)
+    attributions = fill_missing_content(group(tagger.tag(text, tokens), text), text)
+    attributions = add_uncovered_quotes(extend_to_quotes(attributions, regions, text), regions, text)
+    inside = inside_mask(len(text), regions)
+    resolver = SpeakerResolver(text, persons)
+    quotes = []
+    for attribution in attributions:
+        first = attribution.content[0][0] if attribution.content else None
+        cue = attribution.cue[0] if attribution.cue else None
+        speaker = resolver.resolve(attribution.source, attribution.continued, attribution.paragraph, first, cue)
+        if attribution.source is not None and resolver.is_function_word(*attribution.source):
+            attribution.source = None
+        content = [f for f in (_trim(text, frag) for frag in attribution.content) if f is not None]
+        if not content:
+            continue
+        quotes.append(_quote(text, attribution, content, speaker, inside, article_id))
+    return quotes
+
+
+def _quote(
+    text: str, attribution: Attribution, content: list[Frag], speaker: str | None, inside: bytearray, article_id: str
+) -> Quote:
+    """One `Quote` from a decoded attribution."""
+    start, end = content[0][0], content[-1][1]
+    return Quote(
+        id=stable_id(article_id, str(start), str(end)),
+        article_id=article_id,
+        kind=quote_kind(text, content, inside),
+        content=[Span(article_id, s, e) for s, e in content],
+        speaker=speaker,
+        speaker_span=_span(article_id, attribution.source),
+        cue_span=_span(article_id, attribution.cue),
+        confidence=round(attribution.confidence, 4),
+    )
+
+
+def _span(article_id: str, frag: Frag | None) -> Span | None:
+    return None if frag is None else Span(article_id, frag[0], frag[1])
+
+
+def _trim(text: str, frag: Frag) -> Frag | None:
+    """A content fragment without surrounding spaces and separating punctuation; None when nothing is left."""
+    start, end = frag
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def quote_kind(text: str, content: list[Frag], inside: bytearray) -> QuoteKind:
+    """direct: every word inside quote marks; mixed: some; indirect: none."""
+    quoted = unquoted = 0
+    for start, end in content:
+        for i in range(start, end):
+            ch = text[i]
+            if ch.isalnum():
+                if inside[i]:
+                    quoted += 1
+                else:
+                    unquoted += 1
+            elif ch in QUOTE_CHARS:
+                continue
+    if quoted and not unquoted:
+        return "direct"
+    return "mixed" if quoted else "indirect"
+
+
+__all__ = ["extract_quotes", "find_quotes", "persons_of", "quote_kind", "quotes_component"]

@@ -1,0 +1,213 @@
+"""Quote attribution: each attribution shape on invented sentences, the CLI, the component, the seeds."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SEEDS, require
+from newsprism.analyze.attribution.model import AttributionTagger
+from newsprism.analyze.attribution.quotemarks import quoted_regions
+from newsprism.analyze.quotes import find_quotes, quotes_component
+from newsprism.cli import cli
+from newsprism.errors import ModelError
+from newsprism.models import Analysis, Article, Mention, Quote, Span, stable_id
+
+
+def quote_with(text: str, words: str) -> Quote:
+    """The quote whose content holds `words`."""
+    quotes = find_quotes(text)
+    for quote in quotes:
+        if any(words in s.text_in(text) for s in quote.content):
+            return quote
+    raise AssertionError(f"no quote holds {words!r}; got {[[s.text_in(text) for s in q.content] for q in quotes]}")
+
+
+def test_direct_quote_with_speaker_after():
+    text = "“The river is rising faster than last year,” said Peter Olsen, an engineer at the dam."
+    quote = quote_with(text, "The river is rising")
+    assert quote.kind == "direct"
+    assert quote.speaker == "Peter Olsen"
+    assert quote.cue_span is not None and quote.cue_span.text_in(text) == "said"
+
+
+def test_indirect_quote_with_full_name_from_later_surname():
+    text = (
+        "Finance Minister Tomas Berglund presented the budget on Monday.\n\n"
+        "Berglund said the deficit would shrink by half within two years."
+    )
+    quote = quote_with(text, "deficit would shrink")
+    assert quote.kind == "indirect"
+    assert quote.speaker == "Tomas Berglund"
+    assert quote.speaker_span.text_in(text) == "Berglund"
+
+
+def test_mixed_quote():
+    text = 'Opposition leader Carla Ruiz said the reform was "a gift to the banks" and would fail in court.'
+    quote = quote_with(text, "a gift to the banks")
+    assert quote.kind == "mixed"
+    assert quote.speaker == "Carla Ruiz"
+
+
+def test_according_to():
+    text = "According to Maria Santos, the factory will close its doors in March and move the work abroad."
+    quote = quote_with(text, "the factory will close")
+    assert quote.kind == "indirect"
+    assert quote.speaker == "Maria Santos"
+
+
+def test_speaker_before_quote_with_colon():
+    text = "Coach Daniel Brandt was blunt after the defeat: “We did not deserve to win tonight.”"
+    assert quote_with(text, "We did not deserve").speaker == "Daniel Brandt"
+
+
+def test_pronoun_speaker_resolves_to_named_person():
+    text = (
+        "Governor Rita Alvarez visited the flooded town on Tuesday.\n\n"
+        "“The state will pay for every damaged home,” she said."
+    )
+    quote = quote_with(text, "The state will pay")
+    assert quote.speaker == "Rita Alvarez"
+    assert quote.speaker_span.text_in(text) == "she"
+
+
+def test_speaker_in_next_sentence():
+    text = (
+        "Heavy rain hit the valley overnight.\n\n"
+        "“Nobody warned us.” Jonas Weber, who runs the village bakery, said the water came within minutes."
+    )
+    assert quote_with(text, "Nobody warned us").speaker == "Jonas Weber"
+
+
+def test_uncued_quote_paragraph_keeps_previous_speaker():
+    text = (
+        "“We will not sign this agreement in its present form,” Foreign Minister Lena Dahl said.\n\n"
+        "“Is that clear enough? I hope so.”"
+    )
+    assert quote_with(text, "Is that clear enough").speaker == "Lena Dahl"
+
+
+def test_quote_over_two_paragraphs_is_one_quote():
+    text = (
+        "Harbour master Ole Jensen described the night of the storm.\n\n"
+        "“The waves broke over the wall again and again, and the boats were torn from their moorings.\n\n"
+        "“By morning nothing was left of the old pier,” Jensen said."
+    )
+    first = quote_with(text, "The waves broke")
+    assert first.speaker == "Ole Jensen"
+    assert any("nothing was left" in s.text_in(text) for s in first.content)
+    assert first.kind == "direct"
+
+
+def test_title_resolves_to_named_person():
+    text = (
+        "Defence Minister Ivo Marek toured the northern base on Friday.\n\n"
+        "The minister said the army would receive new radios before the end of the year."
+    )
+    quote = quote_with(text, "new radios")
+    assert quote.speaker == "Ivo Marek"
+    assert quote.speaker_span.text_in(text) == "The minister"
+
+
+def test_title_from_apposition_resolves_to_named_person():
+    text = (
+        "Anna Berg, the city's mayor, opened the new bridge on Sunday. Crowds lined both banks.\n\n"
+        "The mayor said traffic would return to normal within a week."
+    )
+    assert quote_with(text, "traffic would return").speaker == "Anna Berg"
+
+
+def test_relative_clause_subject_is_the_speaker():
+    text = (
+        "Opposition deputy Marco Villa, who has led the inquiry since spring, said the report would be "
+        "published next month."
+    )
+    assert quote_with(text, "report would be").speaker == "Marco Villa"
+
+
+def test_unresolvable_source_stays_as_written():
+    text = "A senior police official said the suspect had left the country two days earlier."
+    assert quote_with(text, "the suspect had left").speaker == "A senior police official"
+    text = "Mayor Ruth Adler spoke first. Adler's office said the road would reopen on Monday morning."
+    assert quote_with(text, "the road would reopen").speaker == "Adler's office"
+
+
+def test_quote_ids_are_stable_and_spans_index_the_text():
+    text = "“Prices will fall next spring,” said Helen Park, the bank's chief economist."
+    first, second = find_quotes(text, article_id="a1"), find_quotes(text, article_id="a1")
+    assert [q.id for q in first] == [q.id for q in second]
+    quote = first[0]
+    assert quote.id == stable_id("a1", str(quote.content[0].start), str(quote.content[-1].end))
+    assert quote.content[0].text_in(text).startswith("“Prices") or quote.content[0].text_in(text).startswith("Prices")
+
+
+def test_sloppy_quote_marks():
+    text = "“We stayed until the end. “Then we ran,” she said.\nShe added: \"It was dark"
+    regions = [text[s:e] for s, e in quoted_regions(text)]
+    assert regions == ["We stayed until the end. “Then we ran,", "It was dark"]
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelError, match="bench/train_quotes.py"):
+        AttributionTagger(tmp_path)
+
+
+def test_component_uses_entity_mentions(settings):
+    from newsprism.analyze.nlp import load_spacy
+
+    text = "Senator Joan Whitaker spoke to reporters.\n\n“This bill will not pass,” Whitaker said on Thursday."
+    analysis = Analysis(article=Article(id="art", text=text))
+    start = text.index("Whitaker said")
+    first = text.index("Joan Whitaker")
+    analysis.mentions = [
+        Mention(Span("art", first, first + len("Joan Whitaker")), "Joan Whitaker", "PERSON", "Joan Whitaker"),
+        Mention(Span("art", start, start + len("Whitaker")), "Whitaker", "PERSON", "Joan Whitaker"),
+    ]
+    quotes_component(load_spacy(settings.analyze.spacy_model)(text), analysis, settings)
+    quote = next(q for q in analysis.quotes if "will not pass" in q.content[0].text_in(text))
+    assert quote.speaker == "Joan Whitaker" and quote.kind == "direct"
+    assert quote.article_id == "art" and quote.content[0].article_id == "art"
+
+
+def test_component_falls_back_to_doc_entities(settings):
+    from newsprism.analyze.nlp import load_spacy
+
+    text = "Prime Minister Elena Novak arrived in Oslo.\n\n“We came to listen,” Novak said."
+    analysis = Analysis(article=Article(id="b", text=text))
+    quotes_component(load_spacy(settings.analyze.spacy_model)(text), analysis, settings)
+    assert [q.speaker for q in analysis.quotes] == ["Elena Novak"]
+
+
+def test_cli_json_offsets_index_the_file(tmp_path):
+    path = tmp_path / "a.txt"
+    text = "Héllo.\n\n“The bridge stays closed until May,” said Ana Lopez, the city engineer."
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["quotes", "--json", str(path)], catch_exceptions=False)
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    [record] = data["files"][0]["quotes"]
+    assert record["speaker"] == "Ana Lopez" and record["kind"] == "direct"
+    start, end = record["content_spans"][0]
+    assert "bridge stays closed" in text[start:end]
+    assert text[slice(*record["cue_span"])] == "said"
+    assert text[slice(*record["source_span"])].startswith("Ana Lopez")
+
+
+def test_cli_reports_unreadable_file(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("“We won,” said Kim Lee.", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["quotes", str(tmp_path / "missing.txt"), str(good)])
+    assert result.exit_code == 0
+    assert "missing.txt" in result.output and "Kim Lee" in result.output
+
+
+@pytest.mark.parametrize("name", ["000_1436fe9128c89578.txt", "003_0c4b659c7148ffee.txt"])
+def test_seed_quotes_are_attributed_to_the_full_name(name):
+    text = require(SEEDS / name).read_text("utf-8")
+    quoted = [q for q in find_quotes(text) if any(
+        len(text[s:e].split()) >= 3 and any(c.start <= s < c.end for c in q.content) for s, e in quoted_regions(text)
+    )]
+    assert len(quoted) >= 6
+    assert {q.speaker for q in quoted} == {"Vladimir Putin"}
