@@ -1,0 +1,57 @@
+"""`newsprism compare A B [C ...]`: files or URLs -> what differs between them, without a database."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from newsprism.commands.options import config_option, settings_from_args
+from newsprism.errors import InputError
+
+log = logging.getLogger(__name__)
+
+FAIL_ON = ("altered", "conflict")
+
+
+@click.command("compare")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as one JSON object.")
+@click.option("--html", "html_file", default=None, type=click.Path(dir_okay=False), help="Write a self-contained HTML report.")
+@click.option("--fail-on", "fail_on", type=click.Choice(FAIL_ON), default=None,
+              help="Exit 1 when a finding of this kind is present.")
+@config_option
+def compare_command(inputs: tuple[str, ...], as_json: bool, html_file: str | None, fail_on: str | None,
+                    config_file: str | None) -> None:
+    """Compare how two or more articles (text/HTML files or URLs) report the same story."""
+    from newsprism.compare import compare_inputs
+    from newsprism.report import render_html, render_json, render_terminal
+
+    if len(inputs) < 2:
+        raise InputError("compare needs at least two articles")
+    for item in inputs:
+        if "://" not in item and not Path(item).is_file():
+            raise InputError(f"{item}: no such file")
+    settings = settings_from_args(config_file)
+    comparison = compare_inputs(list(inputs), settings)
+    data = render_json(comparison)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False))
+    else:
+        render_terminal(data, Console(highlight=False))
+    if html_file:
+        try:
+            Path(html_file).write_text(render_html(data), encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{html_file}: cannot write the report: {exc.strerror or exc}") from exc
+        if not as_json:
+            click.echo(f"HTML report written to {html_file}", err=True)
+    if fail_on and any(f["kind"] == fail_on for f in data["findings"]):
+        raise SystemExit(1)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(compare_command)

@@ -1,0 +1,153 @@
+"""The compare stage: align the articles of one story and list what differs, as a `Comparison`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from newsprism.analyze import analyze_articles
+from newsprism.analyze.embed import get_embedder
+from newsprism.analyze.entities import names_match, resolve_entities
+from newsprism.compare.align import align_units, unit_groups
+from newsprism.compare.findings import (
+    conflict_findings,
+    group_speaker,
+    name_conflict_findings,
+    omitted_findings,
+    unique_fact_findings,
+    unique_unit_findings,
+    verdict_findings,
+)
+from newsprism.compare.names import name_conflicts
+from newsprism.compare.numbers import conflicts, find_numbers, unique_numbers
+from newsprism.compare.units import Unit, build_units
+from newsprism.compare.verdict import classify_pairs
+from newsprism.errors import InputError
+from newsprism.ingest import ingest_articles
+from newsprism.models import Analysis, Article, Entity, Finding, Quote, Skipped, Statement, stable_id
+from newsprism.settings import Settings
+
+log = logging.getLogger(__name__)
+
+FINDING_ORDER = {"altered": 0, "conflict": 1, "omitted": 2, "variant": 3, "unique": 4, "verbatim": 5}
+
+
+@dataclass(slots=True)
+class Comparison:
+    """Everything compare found about a set of articles on one story."""
+
+    articles: list[Article]
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def compare_articles(analyses: list[Analysis], entities: list[Entity], settings: Settings) -> Comparison:
+    """Align the analysed articles of one story and derive the findings.
+
+    Args:
+        analyses: one per article, with speakers already resolved across articles (`resolve_entities`).
+        entities: the resolved entities, carried into the comparison for the reports.
+        settings: `settings.compare.align_threshold` decides what counts as the same statement.
+    Returns:
+        The `Comparison`: articles, entities, quotes, statements (aligned groups) and findings.
+
+    Example:
+        >>> comparison = compare_articles(analyses, entities, load_settings())  # doctest: +SKIP
+        >>> sorted({f.kind for f in comparison.findings})  # doctest: +SKIP
+        ['altered', 'conflict', 'unique', 'verbatim']
+    """
+    articles = [a.article for a in analyses]
+    quotes = [q for a in analyses for q in a.quotes]
+    if len(analyses) < 2:
+        return Comparison(articles, entities, quotes)
+    units = build_units(analyses)
+    vectors = _embed([u.text for u in units], settings)
+    same_name = names_match
+    alignment = align_units(units, vectors, len(analyses), settings.compare.align_threshold, same_name)
+    groups = unit_groups(units, alignment)
+    statements, statement_ids = _statements(groups)
+    texts = [a.article.text for a in analyses]
+    numbers = find_numbers(analyses)
+    conflicting = conflicts(numbers, texts)
+    conflicting_values = {(n.article, n.value) for group in conflicting for n in group}
+    in_conflict = {id(n) for n in numbers if (n.article, n.value) in conflicting_values}
+    partners = alignment.partners()
+    findings = verdict_findings(groups, statement_ids, partners, analyses, _classifier(same_name))
+    findings += conflict_findings(conflicting, analyses)
+    findings += name_conflict_findings(name_conflicts(units, alignment.links, analyses, same_name), analyses)
+    findings += unique_fact_findings(unique_numbers(numbers, in_conflict), analyses)
+    findings += unique_unit_findings(groups, partners, analyses)
+    findings += omitted_findings(groups, partners, analyses)
+    findings.sort(key=lambda f: FINDING_ORDER.get(f.kind, 9))
+    log.info("compared %d articles: %d statements, %d findings", len(analyses), len(statements), len(findings))
+    return Comparison(articles, entities, quotes, statements, findings)
+
+
+def _statements(groups: list[list[Unit]]) -> tuple[list[Statement], list[str]]:
+    """One `Statement` per group carried by two or more articles; ids for every group (in order)."""
+    statements, ids = [], []
+    for group in groups:
+        ordered = sorted(group, key=lambda u: (u.article, u.span.start))
+        sid = stable_id("statement", *(f"{u.span.article_id}:{u.span.start}" for u in ordered))
+        ids.append(sid)
+        if len({u.article for u in group}) < 2:
+            continue
+        variants: list[Quote | Any] = []
+        for unit in ordered:
+            variant = unit.quote if unit.quote is not None else unit.span
+            if variant not in variants:
+                variants.append(variant)
+        statements.append(Statement(sid, group_speaker(group), variants))
+    return statements, ids
+
+
+def _embed(texts: list[str], settings: Settings) -> np.ndarray:
+    """Embeddings of the units, each text embedded once."""
+    if not texts:
+        return np.zeros((0, 1), dtype=np.float32)
+    unique = list(dict.fromkeys(texts))
+    vectors = get_embedder(settings.analyze.embedder).embed(unique)
+    row = {t: i for i, t in enumerate(unique)}
+    return vectors[[row[t] for t in texts]]
+
+
+def _classifier(same_name: Callable[[str, str], float]) -> Callable[..., list[Any]]:
+    """The verdict stage's pair classifier with this comparison's name matcher."""
+
+    def classify(pairs: list[tuple[str, str]], min_score: float | None = None) -> list[Any]:
+        if min_score is None:
+            return classify_pairs(pairs, same_name=same_name)
+        return classify_pairs(pairs, same_name=same_name, min_score=min_score)
+
+    return classify
+
+
+def compare_inputs(inputs: list[str], settings: Settings) -> Comparison:
+    """Ingest, analyze, resolve entities and compare files or URLs (no store involved).
+
+    Raises:
+        InputError: an input could not be read or had no article text (the message names it).
+    """
+    articles = _ingest(inputs, settings)
+    analyses = list(analyze_articles(articles, settings))
+    entities = resolve_entities(analyses)
+    return compare_articles(analyses, entities, settings)
+
+
+def _ingest(inputs: list[str], settings: Settings) -> list[Article]:
+    """Articles from the inputs; any skipped input is an error here (a comparison needs them all)."""
+    articles: list[Article] = []
+    for item in ingest_articles(list(inputs), settings):
+        if isinstance(item, Skipped):
+            raise InputError(f"{item.source_ref}: {item.reason}")
+        articles.append(item)
+    return articles
+
+
+__all__ = ["Comparison", "compare_articles", "compare_inputs"]

@@ -1,0 +1,319 @@
+"""Findings from aligned groups: quote verdicts, number conflicts, what one outlet alone carries or drops.
+
+Every finding names the exact spans it rests on (`evidence`), so a report can always show the words.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Callable
+from itertools import combinations
+from typing import Any
+
+from newsprism.compare.numbers import Number
+from newsprism.compare.units import QUOTE_MARKS, WORD, Unit, content_words, words_of
+from newsprism.models import Analysis, Finding, Mention, Span
+
+log = logging.getLogger(__name__)
+
+UNIQUE_SENTENCES_PER_ARTICLE = 5     # the most informative unaligned sentences listed per article
+MIN_OMITTED_ARTICLES = 3             # omissions only mean something when several others agree
+
+
+def quoted(units: list[Unit]) -> bool:
+    """The group holds speech in quotation marks (not only reported speech)."""
+    return any(u.marked for u in units)
+
+
+def by_article(units: list[Unit]) -> dict[int, list[Unit]]:
+    """A group's units per article, in text order."""
+    out: dict[int, list[Unit]] = {}
+    for unit in sorted(units, key=lambda u: (u.article, u.span.start)):
+        out.setdefault(unit.article, []).append(unit)
+    return out
+
+
+def joined_text(units: list[Unit]) -> str:
+    """The pieces of one article's version of a statement, as one text."""
+    return " ".join(u.text for u in units)
+
+
+def group_speaker(units: list[Unit]) -> str | None:
+    """The most frequent known speaker of a group's quotes."""
+    names = [u.quote.speaker for u in units if u.quote is not None and u.quote.speaker]
+    return max(set(names), key=names.count) if names else None
+
+
+def verdict_findings(
+    groups: list[list[Unit]], statement_ids: list[str], partners: dict[int, set[int]], analyses: list[Analysis],
+    classify: Callable[..., list[Any]],
+) -> list[Finding]:
+    """One verbatim/variant/altered finding per article pair inside each quote group.
+
+    A piece one side of the pair lacks but a third article carries is left out of that pair's texts: dropping
+    it is an omission (reported as such), not a rewording of what both sides quote. When one side puts only a
+    phrase in quotation marks, that phrase is judged against the matching words of the other side's quote, and
+    only a lexical change of meaning (not the paraphrase around it) makes it altered.
+    """
+    article_of = {u.index: u.article for g in groups for u in g}
+    sides: list[tuple[str, str | None, list[Span], list[Span], str, str, bool]] = []
+    for group, statement_id in zip(groups, statement_ids, strict=True):
+        if not quoted(group):
+            continue
+        per_article = {a: [u for u in units if u.marked] for a, units in by_article(group).items()}
+        per_article = {a: units for a, units in per_article.items() if units}
+        speaker = group_speaker(group)
+        for a, b in combinations(sorted(per_article), 2):
+            units_a = _shared_pieces(per_article[a], b, partners, article_of)
+            units_b = _shared_pieces(per_article[b], a, partners, article_of)
+            sides.append((statement_id, speaker, *_compared_words(units_a, units_b, analyses)))
+    full = [i for i, side in enumerate(sides) if not side[6]]
+    partial = [i for i, side in enumerate(sides) if side[6]]
+    verdicts: dict[int, Any] = {}
+    if full:
+        verdicts.update(zip(full, classify([(sides[i][4], sides[i][5]) for i in full]), strict=True))
+    if partial:
+        verdicts.update(zip(partial, classify([(sides[i][4], sides[i][5]) for i in partial], min_score=0.0),
+                            strict=True))
+    findings = []
+    for i, (statement_id, speaker, spans_a, spans_b, text_a, text_b, is_partial) in enumerate(sides):
+        verdict = verdicts[i]
+        findings.append(Finding(
+            kind=verdict.verdict,
+            evidence=spans_a + spans_b,
+            detail={
+                "speaker": speaker,
+                "statement_id": statement_id,
+                "article_ids": [spans_a[0].article_id, spans_b[0].article_id],
+                "same_meaning": bool(verdict.same_meaning),
+                "score": round(float(verdict.score), 4),
+                "changed": [[x if isinstance(x, str) else " ".join(x) for x in pair] for pair in verdict.changed],
+                "reasons": list(verdict.reasons),
+                "texts": [text_a, text_b],
+                "partial_quote": is_partial,
+            },
+            confidence=round(float(verdict.score), 4),
+        ))
+    return findings
+
+
+def _compared_words(
+    units_a: list[Unit], units_b: list[Unit], analyses: list[Analysis]
+) -> tuple[list[Span], list[Span], str, str, bool]:
+    """Evidence spans and texts to judge for one pair; True when one side quotes only a phrase."""
+    phrases_a = [p for u in units_a for p in u.phrases] if all(u.phrases for u in units_a) else []
+    phrases_b = [p for u in units_b for p in u.phrases] if all(u.phrases for u in units_b) else []
+    if bool(phrases_a) != bool(phrases_b):
+        phrases, others = (phrases_a, units_b) if phrases_a else (phrases_b, units_a)
+        text = analyses[others[0].article].article.text
+        phrase_text = " ".join(p.text_in(analyses[units_a[0].article if phrases_a else units_b[0].article]
+                                         .article.text) for p in phrases)
+        window = best_window(phrase_text, [u.span for u in others], text)
+        if window is not None:
+            pair = (phrases, [window]) if phrases_a else ([window], phrases)
+            texts = [" ".join(_clean(s, analyses, units_a + units_b) for s in side) for side in pair]
+            return pair[0], pair[1], texts[0], texts[1], True
+    return [u.span for u in units_a], [u.span for u in units_b], joined_text(units_a), joined_text(units_b), False
+
+
+def _clean(span: Span, analyses: list[Analysis], units: list[Unit]) -> str:
+    """A span's words without quote marks."""
+    article = next(analyses[u.article].article for u in units if u.span.article_id == span.article_id)
+    return span.text_in(article.text).strip(QUOTE_MARKS + " ")
+
+
+def best_window(phrase: str, spans: list[Span], text: str) -> Span | None:
+    """The run of words in `spans` (as long as the phrase, or one longer) sharing most with the phrase."""
+    wanted = words_of(phrase)
+    if not wanted:
+        return None
+    best: tuple[tuple[int, float], Span] | None = None
+    for span in spans:
+        words = [(m.start(), m.end(), m.group().lower()) for m in WORD.finditer(text, span.start, span.end)]
+        for size in (len(wanted), len(wanted) + 1):
+            for i in range(max(1, len(words) - size + 1)):
+                window = words[i : i + size]
+                if not window:
+                    continue
+                shared = len(set(wanted) & {w for _, _, w in window})
+                ratio = difflib.SequenceMatcher(a=" ".join(wanted), b=" ".join(w for _, _, w in window)).ratio()
+                key = (shared, ratio)
+                if best is None or key > best[0]:
+                    best = (key, Span(span.article_id, window[0][0], window[-1][1]))
+    return best[1] if best else None
+
+
+def _shared_pieces(units: list[Unit], other: int, partners: dict[int, set[int]], article_of: dict[int, int]) -> list[Unit]:
+    """The pieces to compare with article `other`: all but those `other` lacks and a third article carries."""
+    kept = []
+    for unit in units:
+        linked = {article_of[p] for p in partners.get(unit.index, ())}
+        if other in linked or not linked - {other}:
+            kept.append(unit)
+    return kept or units
+
+
+def conflict_findings(groups: list[list[Number]], analyses: list[Analysis]) -> list[Finding]:
+    """One conflict finding per fact stated with different values."""
+    findings = []
+    for numbers in groups:
+        texts = [analyses[n.article].article.text for n in numbers]
+        findings.append(Finding(
+            kind="conflict",
+            evidence=[n.span for n in numbers],
+            detail={
+                "what": "number",
+                "about": " ".join(numbers[0].after[:2]),
+                "values": list(dict.fromkeys(n.value for n in numbers)),
+                "by_article": {analyses[n.article].article.id: n.surface for n in numbers},
+                "sentences": [n.sentence.text_in(t) for n, t in zip(numbers, texts, strict=True)],
+            },
+        ))
+    return findings
+
+
+def name_conflict_findings(pairs: list[tuple[Mention, Mention]], analyses: list[Analysis]) -> list[Finding]:
+    """One conflict finding per pair of different names given the same role."""
+    by_id = {a.article.id: a.article for a in analyses}
+    findings = []
+    for first, second in pairs:
+        names = [m.entity or m.surface for m in (first, second)]
+        findings.append(Finding(
+            kind="conflict",
+            evidence=[first.span, second.span],
+            detail={
+                "what": "name",
+                "about": first.kind,
+                "values": names,
+                "by_article": {m.span.article_id: m.surface for m in (first, second)},
+                "sentences": [_sentence_around(by_id[m.span.article_id].text, m.span.start) for m in (first, second)],
+            },
+        ))
+    return findings
+
+
+def _sentence_around(text: str, offset: int) -> str:
+    """The line holding `offset` (reports show it as context)."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text[start : end if end >= 0 else len(text)].strip()
+
+
+def unique_fact_findings(numbers: list[Number], analyses: list[Analysis]) -> list[Finding]:
+    """One unique finding per number only one article states (once per article and value)."""
+    seen: set[tuple[int, str]] = set()
+    findings = []
+    for n in numbers:
+        if (n.article, n.value) in seen:
+            continue
+        seen.add((n.article, n.value))
+        article = analyses[n.article].article
+        findings.append(Finding(
+            kind="unique",
+            evidence=[n.span],
+            detail={
+                "what": "fact",
+                "article_id": article.id,
+                "outlet": article.outlet,
+                "value": n.surface,
+                "about": " ".join(n.after[:2]),
+                "sentence": n.sentence.text_in(article.text),
+            },
+        ))
+    return findings
+
+
+def informativeness(text: str) -> float:
+    """How much a sentence tells: content words, with names and numbers counting double."""
+    words = text.split()
+    names = sum(1 for w in words[1:] if w[:1].isupper())
+    digits = sum(1 for w in words if any(ch.isdigit() for ch in w))
+    return len(content_words(text)) + names + 2 * digits
+
+
+def unique_unit_findings(
+    groups: list[list[Unit]], partners: dict[int, set[int]], analyses: list[Analysis]
+) -> list[Finding]:
+    """Quotes only one article has (one finding each) and its most informative unaligned sentences (one per article)."""
+    findings: list[Finding] = []
+    lone_sentences: dict[int, list[Unit]] = {}
+    for group in groups:
+        per_article = by_article(group)
+        if len(per_article) != 1 or any(u.index in partners for u in group):
+            continue
+        (article_index, units), = per_article.items()
+        article = analyses[article_index].article
+        if quoted(units):
+            findings.append(Finding(
+                kind="unique",
+                evidence=[u.span for u in units],
+                detail={"what": "quote", "article_id": article.id, "outlet": article.outlet,
+                        "speaker": group_speaker(units), "text": joined_text(units)},
+            ))
+        elif units[0].kind == "sentence":
+            lone_sentences.setdefault(article_index, []).extend(units)
+    for article_index, units in sorted(lone_sentences.items()):
+        article = analyses[article_index].article
+        best = sorted(units, key=lambda u: -informativeness(u.text))[:UNIQUE_SENTENCES_PER_ARTICLE]
+        best.sort(key=lambda u: u.span.start)
+        findings.append(Finding(
+            kind="unique",
+            evidence=[u.span for u in best],
+            detail={"what": "sentences", "article_id": article.id, "outlet": article.outlet,
+                    "sentences": [u.text for u in best], "unaligned": len(units)},
+        ))
+    return findings
+
+
+def omitted_findings(groups: list[list[Unit]], partners: dict[int, set[int]], analyses: list[Analysis]) -> list[Finding]:
+    """Quotes every other article carries but one drops, whole or in part (only with three articles or more)."""
+    n = len(analyses)
+    if n < MIN_OMITTED_ARTICLES:
+        return []
+    findings = []
+    units_by_index = {u.index: u for g in groups for u in g}
+    for group in groups:
+        if not quoted(group):
+            continue
+        per_article = by_article(group)
+        if len(per_article) == n - 1:
+            (missing,) = set(range(n)) - set(per_article)
+            findings.append(_omitted(analyses, missing, group, "quote", group_speaker(group)))
+            continue
+        if len(per_article) < n:
+            continue
+        for missing in range(n):
+            pieces = [u for u in group if u.article != missing
+                      and _carriers(u, partners, units_by_index) == set(range(n)) - {missing}
+                      and len(words_of(u.text)) >= 4]
+            if pieces:
+                findings.append(_omitted(analyses, missing, pieces, "part of quote", group_speaker(group)))
+    return findings
+
+
+def _carriers(unit: Unit, partners: dict[int, set[int]], units_by_index: dict[int, Unit]) -> set[int]:
+    """Articles holding this piece: its own and those of the pieces linked to it."""
+    return {units_by_index[p].article for p in partners.get(unit.index, ())} | {unit.article}
+
+
+def _omitted(analyses: list[Analysis], missing: int, units: list[Unit], what: str, speaker: str | None) -> Finding:
+    article = analyses[missing].article
+    carriers = sorted({analyses[u.article].article.id for u in units})
+    return Finding(
+        kind="omitted",
+        evidence=[u.span for u in sorted(units, key=lambda u: (u.article, u.span.start))],
+        detail={"what": what, "article_id": article.id, "outlet": article.outlet, "speaker": speaker,
+                "carried_by": carriers, "text": joined_text([u for u in units if u.article == units[0].article])},
+    )
+
+
+__all__ = [
+    "conflict_findings",
+    "name_conflict_findings",
+    "informativeness",
+    "omitted_findings",
+    "unique_fact_findings",
+    "unique_unit_findings",
+    "verdict_findings",
+]

@@ -1,0 +1,427 @@
+"""Verdict on two renderings of one statement: verbatim, variant (same meaning) or altered, with the changed words.
+
+A pair is verbatim when its words are equal up to punctuation, case, quote marks and spacing. Otherwise a word
+diff gives the changed chunks; the pair is altered when a chunk changes something that carries meaning
+(negation, a number or date, a name, a modality, a quantifier, the commitment of an act, the certainty of a
+reporting verb, an attitude) or when the learned judge finds the whole pair does not mean the same. Many changed
+words alone never make a pair altered: two translations of one speech differ in many words.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+log = logging.getLogger(__name__)
+
+Verdict = Literal["verbatim", "variant", "altered"]
+SameName = Callable[[str, str], "bool | float"]
+
+# Below this judge probability a pair is altered even without a lexical reason. Lower than the judge's own 0.5
+# (which decides `same_meaning`, the whole-pair view MRPC measures):
+# MRPC's "different" pairs are mostly one sentence carrying an extra clause, and two translations of one quote
+# legitimately score lower than two edits of one wire story.
+MIN_SAME_SCORE = 0.3
+NAME_MATCH = 0.8
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’.,-][^\W_]+)*", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?:;\"“”«»]\s*$")
+
+NEGATIONS = frozenset({"not", "no", "never", "nobody", "nothing", "neither", "nor", "none", "nowhere", "cannot",
+                       "without", "n't"})
+
+# Modal meaning classes: swapping words inside one class keeps the meaning, across classes changes it.
+MODALS: dict[str, str] = {
+    **dict.fromkeys(("will", "shall", "'ll", "won't", "wo"), "future"),
+    **dict.fromkeys(("would", "'d"), "conditional"),
+    **dict.fromkeys(("may", "might", "could", "perhaps", "maybe", "possibly", "likely", "probably"), "possible"),
+    **dict.fromkeys(("can", "cannot", "able", "ca", "able to"), "ability"),
+    **dict.fromkeys(("going to", "gonna", "about to"), "future"),
+    **dict.fromkeys(("have to", "has to", "had to", "need to", "needs to", "got to"), "obligation"),
+    **dict.fromkeys(("ought to",), "advice"),
+    **dict.fromkeys(("must", "needs", "obliged", "required", "necessary"), "obligation"),
+    **dict.fromkeys(("should", "ought"), "advice"),
+}
+
+# Quantifier/degree scale: universal > most > some > few > zero.
+QUANTIFIERS: dict[str, str] = {
+    **dict.fromkeys(("all", "every", "each", "always", "everyone", "everybody", "everything", "everywhere",
+                     "forever", "constantly", "invariably"), "universal"),
+    **dict.fromkeys(("most", "many", "much", "often", "usually", "mostly", "largely", "mainly", "generally",
+                     "frequently", "majority", "numerous", "plenty"), "most"),
+    # "some", "certain", "various" are left out: as determiners they often just stand where another has "the".
+    **dict.fromkeys(("several", "sometimes", "partly", "partially", "occasionally", "somewhat", "a few",
+                     "a little"), "some"),
+    **dict.fromkeys(("a lot", "lots"), "most"),
+    **dict.fromkeys(("few", "little", "rarely", "seldom", "hardly", "barely", "scarcely", "minority"), "few"),
+    **dict.fromkeys(("none", "never", "nobody", "nothing", "nowhere", "neither"), "zero"),
+    **dict.fromkeys(("only", "solely", "merely", "exclusively", "just"), "only"),
+}
+# Degree words only count when one replaces another ("more" -> "less", "partly" -> "fully"): inserted alone they
+# mostly intensify ("the whole agreement", "more and more").
+DEGREES: dict[str, str] = {
+    **dict.fromkeys(("more", "increasingly"), "more"),
+    **dict.fromkeys(("less", "fewer", "decreasingly"), "less"),
+    **dict.fromkeys(("entire", "entirely", "whole", "wholly", "completely", "fully", "totally"), "whole"),
+    **dict.fromkeys(("partly", "partially", "half"), "part"),
+}
+# The judge was trained on whole sentences: it is not asked about short fragments, nor about pairs whose only
+# change is one short chunk, which the word-level checks judge fully.
+JUDGE_MIN_WORDS = 6
+SMALL_EDIT_WORDS = 2
+
+# Commitment scales: (scale, rank). Verbs on one scale at different ranks say how far an act went.
+_ACT_STAGES = [  # the life of an agreement, a law, a plan: talk about it ... make it binding ... carry it out
+    (("consider", "contemplate", "discuss", "debate", "talk", "mull", "explore", "study", "examine"), 1),
+    (("negotiate", "bargain", "haggle", "mediate"), 2),
+    (("propose", "suggest", "offer", "plan", "intend", "table", "submit", "recommend", "announce"), 3),
+    (("draft", "prepare", "outline", "draw", "write", "formulate", "design"), 4),
+    (("agree", "accept", "approve", "endorse", "back", "support", "settle", "reach", "conclude", "finalize",
+      "finalise"), 5),
+    (("initial",), 6),
+    (("sign", "seal", "countersign"), 7),
+    (("ratify", "adopt", "enact", "pass", "legislate", "codify"), 8),
+    (("implement", "enforce", "execute", "apply", "fulfil", "fulfill", "complete", "deliver"), 9),
+    (("reject", "refuse", "veto", "block", "abandon", "scrap", "withdraw", "cancel", "suspend", "revoke",
+      "repeal", "annul", "breach", "violate", "postpone", "delay"), -1),
+]
+_REPORTING = [  # how sure the reporter makes the source sound
+    (("claim", "allege", "assert", "contend", "purport", "speculate", "rumor", "rumour", "insinuate"), 1),
+    (("say", "state", "tell", "note", "add", "remark", "mention", "report", "comment", "explain", "describe",
+      "declare", "announce", "write", "reply", "respond", "answer"), 2),
+    (("suggest", "hint", "imply", "indicate"), 3),
+    (("confirm", "verify", "establish", "prove", "demonstrate", "show", "affirm", "corroborate"), 4),
+    (("admit", "acknowledge", "concede", "confess", "grant", "own"), 5),
+    (("reveal", "disclose", "expose", "leak", "uncover"), 6),
+    (("deny", "dispute", "refute", "rebut", "contradict", "dismiss"), -1),
+]
+_ATTITUDE = [  # mental stance toward the content
+    (("hope", "wish", "want", "desire", "long", "yearn", "aspire"), 1),
+    (("fear", "worry", "dread"), 2),
+    (("believe", "think", "suppose", "assume", "expect", "reckon", "feel", "guess", "suspect", "presume"), 3),
+    (("know", "realize", "realise", "understand", "recognize", "recognise", "learn", "discover", "see"), 4),
+    (("doubt", "question", "wonder"), 5),
+    (("demand", "insist", "urge", "require", "order", "command", "call"), 6),
+    (("ask", "request", "appeal", "plead", "beg", "invite"), 7),
+    (("promise", "vow", "pledge", "swear", "guarantee", "commit", "undertake"), 8),
+    (("threaten", "warn", "caution"), 9),
+    (("regret", "lament", "deplore", "condemn", "criticize", "criticise", "denounce"), 10),
+    (("welcome", "praise", "applaud", "hail", "commend", "celebrate"), 11),
+]
+
+
+def _scale(name: str, groups: list[tuple[tuple[str, ...], int]]) -> dict[str, tuple[str, int]]:
+    return {verb: (name, rank) for verbs, rank in groups for verb in verbs}
+
+
+# A verb may sit on more than one scale ("announce", "write", "suggest"); each scale is checked on its own.
+SCALES: tuple[dict[str, tuple[str, int]], ...] = (
+    _scale("commitment of the act", _ACT_STAGES),
+    _scale("certainty of the reporting verb", _REPORTING),
+    _scale("attitude", _ATTITUDE),
+)
+_IRREGULAR = {
+    "said": "say", "says": "say", "told": "tell", "knew": "know", "known": "know", "thought": "think",
+    "swore": "swear", "sworn": "swear", "wrote": "write", "written": "write", "drew": "draw", "drawn": "draw",
+    "saw": "see", "seen": "see", "felt": "feel", "understood": "understand", "began": "begin", "sought": "seek",
+    "shown": "show", "learnt": "learn", "undertook": "undertake", "undertaken": "undertake", "dreamt": "dream",
+    "agreement": "agree", "signature": "sign", "ratification": "ratify", "negotiations": "negotiate",
+    "negotiation": "negotiate", "talks": "talk", "proposal": "propose", "draft": "draft", "approval": "approve",
+    "adoption": "adopt", "enactment": "enact", "implementation": "implement", "rejection": "reject",
+    "refusal": "refuse", "denial": "deny", "confirmation": "confirm", "admission": "admit", "claims": "claim",
+    "discussion": "discuss", "discussions": "discuss", "promises": "promise", "threats": "threaten",
+    "threat": "threaten", "warning": "warn", "demands": "demand", "hopes": "hope", "fears": "fear",
+}
+
+NUMBER_WORDS: dict[str, str] = {
+    w: str(i) for i, w in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+    )
+} | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
+     "ninety": "90", "hundred": "100", "thousand": "1000", "million": "1e6", "billion": "1e9",
+     "trillion": "1e12", "dozen": "12", "half": "0.5", "twice": "x2", "double": "x2", "triple": "x3",
+     "once": "x1", "thrice": "x3", "quarter": "0.25", "percent": "%", "per cent": "%", "mln": "1e6",
+     "bn": "1e9", "m": "1e6"}
+DATE_WORDS = frozenset(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today", "tomorrow", "tonight", "weekend", "morning", "afternoon", "evening", "night", "week", "month", "year", "decade", "century", "spring", "summer", "autumn", "fall", "winter"]
+)
+_AMBIGUOUS_DATES = frozenset({"may", "march", "fall", "spring", "sun", "sat", "mar", "jan", "dec", "sept"})
+
+
+@dataclass(slots=True)
+class PairVerdict:
+    """What a reader should know about two renderings of one statement."""
+
+    verdict: Verdict
+    same_meaning: bool  # the learned judge's whole-pair decision (p >= its trained threshold)
+    score: float
+    changed: list[tuple[str, str]] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True, frozen=True)
+class _Token:
+    text: str
+    key: str  # lower-cased, apostrophes unified: what the diff compares
+    name_like: bool  # capitalized and not the first word of a sentence
+
+
+def tokenize(text: str) -> list[_Token]:
+    """Word tokens of `text` with the form the diff compares and a flag for capitalized non-initial words."""
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        word = match.group().strip(".,-'’")
+        if not word:
+            continue
+        before = text[:match.start()]
+        sentence_start = not before.strip() or bool(_SENTENCE_END.search(before))
+        name_like = word[0].isupper() and not sentence_start and word != "I"
+        tokens.append(_Token(word, word.lower().replace("’", "'"), name_like))
+    return tokens
+
+
+def word_diff(a: list[_Token], b: list[_Token]) -> list[tuple[list[_Token], list[_Token]]]:
+    """The changed chunks between two token lists: adjacent edits merged, [] for a pure insertion/deletion."""
+    matcher = difflib.SequenceMatcher(None, [t.key for t in a], [t.key for t in b], autojunk=False)
+    chunks: list[tuple[list[_Token], list[_Token]]] = []
+    last_end: tuple[int, int] | None = None
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        if chunks and last_end == (i1, j1):
+            chunks[-1][0].extend(a[i1:i2])
+            chunks[-1][1].extend(b[j1:j2])
+        else:
+            chunks.append((list(a[i1:i2]), list(b[j1:j2])))
+        last_end = (i2, j2)
+    return chunks
+
+
+def _lemmas(word: str) -> set[str]:
+    """Candidate lemmas of an English word form by suffix stripping (no model: fast and predictable)."""
+    word = word.lower().replace("’", "'")
+    out = {word}
+    if word in _IRREGULAR:
+        out.add(_IRREGULAR[word])
+    for suffix, repl in (("ied", "y"), ("ies", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"),
+                         ("es", ""), ("s", ""), ("d", ""), ("ly", ""), ("ment", ""), ("ation", "e"),
+                         ("ation", ""), ("ion", ""), ("ion", "e")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)] + repl
+            out.add(stem)
+            if len(stem) > 3 and stem[-1] == stem[-2] and not repl:  # planned -> plan, controlled -> control
+                out.add(stem[:-1])
+    return out
+
+
+def _negations(tokens: list[_Token]) -> Counter:
+    return Counter("negation" for t in tokens if t.key in NEGATIONS or t.key.endswith("n't"))
+
+
+def _classes(tokens: list[_Token], lexicon: dict[str, str]) -> Counter:
+    """The lexicon classes a chunk's words fall in (contractions split: won't -> future + negation)."""
+    found: Counter = Counter()
+    keys = [t.key for t in tokens]
+    used: set[int] = set()
+    for i in range(len(keys) - 1):
+        if f"{keys[i]} {keys[i + 1]}" in lexicon:
+            found[lexicon[f"{keys[i]} {keys[i + 1]}"]] += 1
+            used.update((i, i + 1))
+    for i, t in enumerate(tokens):
+        if i in used or (t.key == "may" and t.name_like):  # "May" inside a sentence is the month
+            continue
+        key = t.key[:-3] if t.key.endswith("n't") else t.key
+        for form in (t.key, key, *_lemmas(key)):
+            if form in lexicon:
+                found[lexicon[form]] += 1
+                break
+    return found
+
+
+def _numbers(tokens: list[_Token]) -> Counter:
+    """Normalized numbers of a chunk: digits without thousands separators, number words as digits."""
+    out: Counter = Counter()
+    for t in tokens:
+        if any(c.isdigit() for c in t.key):
+            out[re.sub(r"(?<=\d),(?=\d{3})", "", t.key).rstrip("s")] += 1
+        elif t.key in NUMBER_WORDS:
+            out[NUMBER_WORDS[t.key]] += 1
+    return out
+
+
+def _dates(tokens: list[_Token]) -> Counter:
+    return Counter(t.key for t in tokens if t.key in DATE_WORDS and (t.key not in _AMBIGUOUS_DATES or t.name_like))
+
+
+def _names(tokens: list[_Token]) -> list[str]:
+    """Runs of capitalized non-initial words (a cheap name finder that needs no model)."""
+    runs: list[list[str]] = []
+    previous = False
+    for t in tokens:
+        is_name = t.name_like and t.key not in DATE_WORDS and t.key not in MODALS
+        if is_name and previous:
+            runs[-1].append(t.text)
+        elif is_name:
+            runs.append([t.text])
+        previous = is_name
+    return [" ".join(r) for r in runs]
+
+
+def _scale_ranks(tokens: list[_Token], scale: dict[str, tuple[str, int]]) -> Counter:
+    ranks: Counter = Counter()
+    for t in tokens:
+        for form in _lemmas(t.key):
+            if form in scale:
+                ranks[scale[form][1]] += 1
+                break
+    return ranks
+
+
+def _names_agree(x: str, y: str, same_name: SameName | None) -> bool:
+    """True when two names denote the same entity by the caller's matcher (bool or score), else by spelling."""
+    if x.lower() == y.lower():
+        return True
+    if same_name is None:
+        return False
+    result = same_name(x, y)
+    return result if isinstance(result, bool) else float(result) >= NAME_MATCH
+
+
+def _phrase(tokens: list[_Token]) -> str:
+    return " ".join(t.text for t in tokens)
+
+
+Chunk = tuple[list[_Token], list[_Token]]
+
+
+def _marker_change(
+    label: str, chunks: list[Chunk], markers: Callable[[list[_Token]], Counter], *, both_sides: bool
+) -> str | None:
+    """A reason when the markers taken out (a-sides) differ from those put in (b-sides) over the whole diff.
+
+    Summing over all chunks lets a moved phrase cancel out ("we will never forget X" -> "X will never be
+    forgotten"). `both_sides`: only a replacement counts (a number added next to the old text is new
+    information, not a changed number).
+    """
+    removed, added = Counter(), Counter()
+    for ca, cb in chunks:
+        removed += markers(ca)
+        added += markers(cb)
+    if removed == added or (both_sides and not (removed and added)):
+        return None
+    where = [f"{_phrase(ca) or '(nothing)'!r} -> {_phrase(cb) or '(nothing)'!r}" for ca, cb in chunks
+             if markers(ca) != markers(cb)]
+    return f"{label}: {'; '.join(where)}"
+
+
+def _name_change(chunks: list[Chunk], same_name: SameName | None) -> str | None:
+    """A reason when a name is taken out and another, not matching it, is put in."""
+    names_a = [n for ca, _ in chunks for n in _names(ca)]
+    names_b = [n for _, cb in chunks for n in _names(cb)]
+    lost = [x for x in names_a if not any(_names_agree(x, y, same_name) for y in names_b)]
+    gained = [y for y in names_b if not any(_names_agree(x, y, same_name) for x in names_a)]
+    return f"name: {', '.join(lost)!r} -> {', '.join(gained)!r}" if lost and gained else None
+
+
+def meaning_changes(chunks: list[Chunk], same_name: SameName | None = None) -> list[str]:
+    """Why the changed chunks of one pair change its meaning (empty when they only reword)."""
+    checks = [
+        _marker_change("negation", chunks, _negations, both_sides=False),
+        _marker_change("number", chunks, _numbers, both_sides=True),
+        _marker_change("date", chunks, _dates, both_sides=True),
+        _name_change(chunks, same_name),
+        _marker_change("modality", chunks, lambda c: _classes(c, MODALS), both_sides=False),
+        _marker_change("quantifier", chunks, lambda c: _classes(c, QUANTIFIERS), both_sides=False),
+        _marker_change("degree", chunks, lambda c: _classes(c, DEGREES), both_sides=True),
+    ]
+    for scale in SCALES:
+        label = next(iter(scale.values()))[0]
+        checks.append(_marker_change(label, chunks, lambda c, s=scale: _scale_ranks(c, s), both_sides=True))
+    if not any(checks):
+        # A degree word and an act stage both say how far something went: "fully approved" -> "approved in
+        # draft" swaps one for the other although neither check above sees a replacement of its own kind.
+        checks.append(_marker_change("extent", chunks, _extent, both_sides=True))
+    return [reason for reason in checks if reason]
+
+
+def _extent(tokens: list[_Token]) -> Counter:
+    return _classes(tokens, DEGREES) + Counter(f"stage {rank}" for rank in _scale_ranks(tokens, SCALES[0]).elements())
+
+
+def _judge_applies(a: list[_Token], b: list[_Token], chunks: list[Chunk]) -> bool:
+    """Whether a low judge score may make the pair altered (see JUDGE_MIN_WORDS)."""
+    if min(len(a), len(b)) < JUDGE_MIN_WORDS:
+        return False
+    return not (len(chunks) == 1 and max(len(chunks[0][0]), len(chunks[0][1])) <= SMALL_EDIT_WORDS)
+
+
+def _judge_threshold() -> float:
+    """The probability from which the shipped judge calls a pair the same."""
+    from newsprism.compare.paraphrase import get_judge
+
+    return get_judge().threshold
+
+
+def _judge_scores(pairs: list[tuple[str, str]]) -> list[float]:
+    """The learned judge's probabilities, batched."""
+    from newsprism.compare.paraphrase import get_judge
+
+    return [float(s) for s in get_judge().score_pairs(pairs)]
+
+
+def classify_pairs(
+    pairs: list[tuple[str, str]], *, same_name: SameName | None = None, min_score: float = MIN_SAME_SCORE,
+    judge_scores: list[float] | None = None, same_threshold: float | None = None,
+) -> list[PairVerdict]:
+    """Verdicts for many pairs; the learned judge runs once over all non-verbatim pairs.
+
+    Args:
+        pairs: (text a, text b) renderings of one statement.
+        same_name: optional `(x, y) -> bool` (or a score, matched at >= 0.8) saying two names are one entity.
+        min_score: judge probability below which a pair is altered even without a lexical reason.
+        judge_scores: precomputed judge probabilities, one per pair (e.g. cross-validated ones in a benchmark).
+        same_threshold: probability from which `same_meaning` is true (default: the shipped judge's, 0.5).
+    A verdict may be altered while `same_meaning` is true: the judge finds the sentences alike overall, yet a
+    changed word carries meaning (a negation, a number, a name...). That word-level view is what the verdict adds.
+    Returns:
+        One PairVerdict per pair, in order.
+    Raises:
+        ModelError: when the judge's artifact is missing and a pair needs it.
+    Example:
+        >>> classify_pairs([("He will go.", "He will not go.")])[0].verdict  # doctest: +SKIP
+        'altered'
+    """
+    tokens = [(tokenize(a), tokenize(b)) for a, b in pairs]
+    need_judge = [i for i, (ta, tb) in enumerate(tokens) if [t.key for t in ta] != [t.key for t in tb]]
+    if same_threshold is None:
+        same_threshold = _judge_threshold() if judge_scores is None else 0.5
+    if judge_scores is not None:
+        scores = {i: float(judge_scores[i]) for i in need_judge}
+    else:
+        scores = dict(zip(need_judge, _judge_scores([pairs[i] for i in need_judge]), strict=True)) if need_judge else {}
+    verdicts = []
+    for i, (ta, tb) in enumerate(tokens):
+        if i not in scores:
+            verdicts.append(PairVerdict("verbatim", True, 1.0, [], []))
+            continue
+        chunks = word_diff(ta, tb)
+        reasons = meaning_changes(chunks, same_name)
+        if scores[i] < min_score and _judge_applies(ta, tb, chunks):
+            reasons.append(f"judge: the whole pair reads as a different statement (p same = {scores[i]:.2f})")
+        changed = [(_phrase(ca), _phrase(cb)) for ca, cb in chunks]
+        verdict: Verdict = "altered" if reasons else "variant"
+        verdicts.append(PairVerdict(verdict, scores[i] >= same_threshold, scores[i], changed, reasons))
+    return verdicts
+
+
+def classify_pair(a: str, b: str, *, same_name: SameName | None = None) -> PairVerdict:
+    """Verdict for one pair: verbatim, variant or altered, with the changed words and the reasons."""
+    return classify_pairs([(a, b)], same_name=same_name)[0]
+
+
+__all__ = ["PairVerdict", "classify_pair", "classify_pairs", "meaning_changes", "tokenize", "word_diff"]

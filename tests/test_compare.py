@@ -1,0 +1,174 @@
+"""Compare stage on tiny invented articles: each finding kind, with real spaCy, quotes and MiniLM embeddings."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsprism.analyze import analyze_articles
+from newsprism.analyze.entities import resolve_entities
+from newsprism.compare import compare_articles
+from newsprism.models import Article, article_id_for
+
+RIVER_POST = """Dam repairs at Lake Orvel to finish by autumn, engineer says
+
+Repair crews at the Lake Orvel dam will finish strengthening the spillway by autumn, the regional water agency said on Monday.
+
+About 120 workers are on the site, which was damaged by spring floods.
+
+"The spillway will be fully reinforced before the first autumn storms arrive," chief engineer Dana Whitcombe said.
+
+"Nobody living below the dam has ever been in danger," Whitcombe added.
+
+"We tested every gate twice this week," Whitcombe said. "The lower gate needed new seals," Whitcombe added.
+
+The agency has spent 8.5 million on the works so far.
+
+The original spillway was designed by Norcastle Engineering in 1987.
+"""
+
+VALLEY_TIMES = """Lake Orvel dam works near the end
+
+Crews at the Lake Orvel dam will complete the spillway strengthening by autumn, the regional water agency said on Monday.
+
+About 150 workers are on the site, which was damaged by spring floods.
+
+"The spillway may be partly reinforced before the first autumn storms arrive," chief engineer Dana Whitcombe said.
+
+"Nobody living below the dam has ever been in danger," Whitcombe added.
+
+"We tested every gate twice this week. The lower gate needed new seals," Whitcombe said.
+
+Local farmers asked the agency to reopen the lakeside road.
+
+The original spillway was designed by Redfern Construction in 1987.
+"""
+
+HILL_GAZETTE = """Dam at Lake Orvel: repairs continue
+
+The regional water agency said on Monday that crews at the Lake Orvel dam will finish the spillway by autumn.
+
+About 120 workers are on the site, which was damaged by spring floods.
+
+"The spillway will be fully reinforced before the first autumn storms arrive," chief engineer Dana Whitcombe said.
+
+"We tested every gate twice this week," Whitcombe said.
+
+The agency did not say how much the works cost.
+"""
+
+
+def _article(text: str, outlet: str) -> Article:
+    return Article(id=article_id_for(None, text), text=text, outlet=outlet, source_ref=outlet)
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    from newsprism.settings import load_settings
+
+    settings = load_settings()
+    articles = [_article(RIVER_POST, "River Post"), _article(VALLEY_TIMES, "Valley Times"),
+                _article(HILL_GAZETTE, "Hill Gazette")]
+    analyses = list(analyze_articles(articles, settings))
+    return compare_articles(analyses, resolve_entities(analyses), settings)
+
+
+def _texts(comparison, finding) -> list[str]:
+    by_id = {a.id: a.text for a in comparison.articles}
+    return [by_id[s.article_id][s.start : s.end] for s in finding.evidence]
+
+
+def _outlet(comparison, article_id: str) -> str:
+    return next(a.outlet for a in comparison.articles if a.id == article_id)
+
+
+def test_identical_quote_is_verbatim(comparison):
+    verbatim = [f for f in comparison.findings if f.kind == "verbatim"]
+    assert any("Nobody living below the dam" in t for f in verbatim for t in _texts(comparison, f))
+    assert all(f.detail["speaker"] and "Whitcombe" in f.detail["speaker"] for f in verbatim)
+
+
+def test_reworded_quote_is_aligned_with_changed_words(comparison):
+    spillway = [f for f in comparison.findings if f.kind in ("variant", "altered")
+                and any("spillway" in t for t in _texts(comparison, f))]
+    assert spillway, "the reworded spillway quote was not aligned"
+    changed = " ".join(w for f in spillway for pair in f.detail["changed"] for w in pair)
+    assert "may" in changed and "partly" in changed
+
+
+def test_weakened_commitment_is_altered(comparison):
+    spillway = [f for f in comparison.findings if any("spillway may" in t for t in _texts(comparison, f))]
+    assert spillway and all(f.kind == "altered" for f in spillway)
+
+
+def test_different_numbers_for_one_fact_conflict(comparison):
+    conflicts = [f for f in comparison.findings if f.kind == "conflict" and f.detail["what"] == "number"]
+    assert len(conflicts) == 1
+    detail = conflicts[0].detail
+    assert sorted(detail["values"]) == ["120", "150"]
+    assert {_outlet(comparison, a) for a, v in detail["by_article"].items() if "150" in v} == {"Valley Times"}
+    assert sorted(t[-3:] for t in _texts(comparison, conflicts[0])) == ["120", "120", "150"]
+
+
+def test_different_names_in_the_same_role_conflict(comparison):
+    names = [f for f in comparison.findings if f.kind == "conflict" and f.detail["what"] == "name"]
+    assert len(names) == 1
+    assert sorted(_texts(comparison, names[0])) == ["Norcastle Engineering", "Redfern Construction"]
+
+
+def test_number_only_one_outlet_gives_is_unique(comparison):
+    facts = [f for f in comparison.findings if f.kind == "unique" and f.detail["what"] == "fact"]
+    money = [f for f in facts if "8.5" in f.detail["value"]]
+    assert len(money) == 1 and _outlet(comparison, money[0].detail["article_id"]) == "River Post"
+    assert not any("120" in f.detail["value"] or "150" in f.detail["value"] for f in facts)
+
+
+def test_unaligned_sentences_are_grouped_per_article(comparison):
+    groups = [f for f in comparison.findings if f.kind == "unique" and f.detail["what"] == "sentences"]
+    assert len({f.detail["article_id"] for f in groups}) == len(groups)
+    farmers = [f for f in groups if any("farmers" in s for s in f.detail["sentences"])]
+    assert len(farmers) == 1 and _outlet(comparison, farmers[0].detail["article_id"]) == "Valley Times"
+
+
+def test_quote_split_in_one_outlet_and_merged_in_another_is_one_statement(comparison):
+    gates = [f for f in comparison.findings if f.kind in ("verbatim", "variant", "altered")
+             and any("every gate" in t for t in _texts(comparison, f))]
+    assert len(gates) == 3 and all(f.kind == "verbatim" for f in gates)
+    gates = [f for f in gates if any("lower gate" in t for t in _texts(comparison, f))]
+    assert len(gates) == 1
+    by_outlet = {}
+    for span in gates[0].evidence:
+        by_outlet.setdefault(_outlet(comparison, span.article_id), []).append(span)
+    assert sorted(len(v) for v in by_outlet.values()) == [2, 2]    # two quotes vs two sentences of one quote
+
+
+def test_part_of_a_quote_the_others_carry_is_omitted(comparison):
+    parts = [f for f in comparison.findings if f.kind == "omitted" and f.detail["what"] == "part of quote"]
+    assert len(parts) == 1
+    assert _outlet(comparison, parts[0].detail["article_id"]) == "Hill Gazette"
+    assert all(t == "The lower gate needed new seals" for t in _texts(comparison, parts[0]))
+
+
+def test_quote_the_others_all_carry_is_omitted(comparison):
+    omitted = [f for f in comparison.findings if f.kind == "omitted" and f.detail["what"] == "quote"]
+    assert len(omitted) == 1
+    assert _outlet(comparison, omitted[0].detail["article_id"]) == "Hill Gazette"
+    assert all("Nobody living below the dam" in t for t in _texts(comparison, omitted[0]))
+
+
+def test_statements_link_every_outlet_of_a_quote(comparison):
+    quoted = [s for s in comparison.statements if s.speaker and "Whitcombe" in s.speaker]
+    assert len(quoted) == 3
+    assert sorted(len({v.article_id for v in s.variants}) for s in quoted) == [2, 3, 3]
+
+
+def test_evidence_spans_point_into_the_article_text(comparison):
+    ids = {a.id for a in comparison.articles}
+    for finding in comparison.findings:
+        assert finding.evidence
+        for span in finding.evidence:
+            assert span.article_id in ids and span.end > span.start
+
+
+def test_single_article_has_no_findings(settings):
+    analyses = list(analyze_articles([_article(RIVER_POST, "River Post")], settings))
+    assert compare_articles(analyses, [], settings).findings == []

@@ -1,0 +1,130 @@
+"""Verdicts on invented sentence pairs: verbatim, variant, altered, with the changed words and the reasons."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsprism.compare.verdict import PairVerdict, classify_pair, classify_pairs, tokenize, word_diff
+
+
+def _verdicts(pairs, **kwargs) -> list[PairVerdict]:
+    return classify_pairs(pairs, **kwargs)
+
+
+def test_verbatim_ignores_case_punctuation_quote_style_and_spacing():
+    v = classify_pair('He said: "the dam  will hold."', "\u201cHe said the Dam will hold\u201d")
+    assert v.verdict == "verbatim" and v.same_meaning and v.changed == [] and v.score == 1.0
+
+
+def test_negation_is_altered_with_the_inserted_word():
+    v = classify_pair("The governor will visit the flooded farms.", "The governor will not visit the flooded farms.")
+    assert v.verdict == "altered"  # same_meaning is the judge's whole-pair view; the verdict adds the word check
+    assert v.changed == [("", "not")]
+    assert any(r.startswith("negation") for r in v.reasons)
+
+
+def test_contracted_negation_counts_too():
+    v = classify_pair("The mill can reopen in spring.", "The mill can't reopen in spring.")
+    assert v.verdict == "altered"
+
+
+def test_number_change_is_altered_but_spelled_out_number_is_not():
+    changed, same = _verdicts([
+        ("Forty trucks crossed the border at dawn.", "Sixty trucks crossed the border at dawn."),
+        ("Three trucks crossed the border at dawn.", "3 trucks crossed the border at dawn."),
+    ])
+    assert changed.verdict == "altered" and any(r.startswith("number") for r in changed.reasons)
+    assert not any(r.startswith("number") for r in same.reasons)
+
+
+def test_commitment_change_on_an_agreement_is_altered():
+    v = classify_pair("The ministers drafted the fishing accord.", "The ministers ratified the fishing accord.")
+    assert v.verdict == "altered"
+    assert v.changed == [("drafted", "ratified")]
+    assert any("commitment" in r for r in v.reasons)
+
+
+def test_same_stage_wording_is_not_a_commitment_change():
+    v = classify_pair("The ministers signed the fishing accord.", "The ministers sealed the fishing accord.")
+    assert not any("commitment" in r for r in v.reasons)
+
+
+def test_reporting_verb_certainty_and_modality_and_quantifier():
+    claim, modal, quant = _verdicts([
+        ("The agency claimed the reservoir was clean.", "The agency confirmed the reservoir was clean."),
+        ("The board may sell the stadium.", "The board must sell the stadium."),
+        ("All the lighthouse keepers stayed.", "Few of the lighthouse keepers stayed."),
+    ])
+    assert claim.verdict == modal.verdict == quant.verdict == "altered"
+    assert any("reporting verb" in r for r in claim.reasons)
+    assert any(r.startswith("modality") for r in modal.reasons)
+    assert any(r.startswith("quantifier") for r in quant.reasons)
+
+
+def test_name_change_is_altered_unless_same_name_says_they_match():
+    pairs = [("The envoy met Brandvold in Tromso.", "The envoy met Brandvold in Tromsoe.")]
+    assert classify_pairs(pairs)[0].verdict == "altered"
+    matched = classify_pairs(pairs, same_name=lambda x, y: {x, y} == {"Tromso", "Tromsoe"})[0]
+    assert matched.verdict == "variant" and matched.changed == [("Tromso", "Tromsoe")]
+    scored = classify_pairs(pairs, same_name=lambda x, y: 0.93)[0]  # a names_match-style score works too
+    assert scored.verdict == "variant"
+
+
+def test_synonym_is_variant():
+    a, b = _verdicts([
+        ("Guarding these hills is our solemn obligation.", "Guarding these hills is our sacred obligation."),
+        ("These are merely passing complaints.", "These are merely fleeting complaints."),
+    ])
+    assert a.verdict == b.verdict == "variant" and a.same_meaning and b.same_meaning
+    assert a.changed == [("solemn", "sacred")]
+
+
+def test_translation_with_many_changed_words_stays_variant():
+    a = ("We shall never forget our fishermen, and each harbour that was damaged will be rebuilt "
+         "before the first frost arrives.")
+    b = ("Our fishermen will never be forgotten by us, and every harbour that suffered damage is going to be "
+         "rebuilt before the first frost comes.")
+    v = classify_pair(a, b)
+    assert len(v.changed) >= 4
+    assert v.verdict == "variant", v.reasons
+
+
+def test_low_judge_score_alone_makes_a_pair_altered():
+    v = classify_pair("The orchestra rehearsed the new symphony all night.",
+                      "Tax receipts from the copper mines fell sharply.")
+    assert v.verdict == "altered" and v.score < 0.3 and not v.same_meaning
+    assert any(r.startswith("judge") for r in v.reasons)
+
+
+def test_word_diff_merges_adjacent_edits_and_marks_pure_insertions():
+    a, b = tokenize("the old red barn burned down"), tokenize("the new blue barn burned down quickly")
+    chunks = [(" ".join(t.text for t in x), " ".join(t.text for t in y)) for x, y in word_diff(a, b)]
+    assert chunks == [("old red", "new blue"), ("", "quickly")]
+
+
+@pytest.mark.parametrize("month", ["May", "March"])
+def test_month_names_are_dates_not_modals(month):
+    v = classify_pair(f"The vote was held in {month}.", "The vote was held in June.")
+    assert any(r.startswith("date") for r in v.reasons)
+    assert not any(r.startswith("modality") for r in v.reasons)
+
+
+def test_short_fragment_synonym_is_variant_whatever_the_judge_says():
+    v = classify_pair("a solemn task", "a grave task")
+    assert v.verdict == "variant" and v.changed == [("solemn", "grave")]
+
+
+def test_degree_counts_only_when_replaced():
+    replaced = classify_pair("The bridge was partly repaired last autumn.", "The bridge was fully repaired last autumn.")
+    inserted = classify_pair("They rejected the plan outright.", "They rejected the whole plan outright.")
+    assert any(r.startswith("degree") for r in replaced.reasons)
+    assert not any(r.startswith(("degree", "quantifier")) for r in inserted.reasons)
+
+
+def test_degree_word_swapped_for_an_earlier_stage_is_altered():
+    result = classify_pair(
+        "The canal levy was fully agreed by the council in June, the treasurer told the meeting.",
+        "The canal levy was agreed in outline by the council in June, the treasurer told the meeting.",
+    )
+    assert result.verdict == "altered"
+    assert any(reason.startswith("extent") for reason in result.reasons)
