@@ -1,0 +1,283 @@
+"""After ingest: analyze new or changed articles, index them, assign stories, detect copies, refresh findings.
+
+All state lives in the store (kv namespaces below), so a run can be interrupted and resumed, and re-processing
+unchanged articles is a no-op. Work goes in chunks; each chunk commits its state before the next starts.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
+from itertools import combinations
+
+import numpy as np
+
+from newsprism.cluster.copies import detect_reuse
+from newsprism.cluster.stories import StoryClusterer
+from newsprism.index.minhash_lsh import MinHashLSH
+from newsprism.models import Analysis, Article, Reuse, Story, to_utc
+from newsprism.settings import Settings
+from newsprism.store import Store
+
+log = logging.getLogger(__name__)
+
+NS_ARTICLE = "pipeline.article"        # article id -> {"hash", "story"}
+NS_STATE = "pipeline.state"            # "df" -> document frequencies; "merged" -> {loser: winner}; "running"
+NS_SIGNATURE = "index.minhash"         # article id -> MinHash signature bytes
+NS_DIRTY = "pipeline.dirty_story"      # story id -> "1" while its findings are stale
+CHUNK = 256
+MAX_PARAPHRASE_STORY = 40              # larger stories: paraphrase checks only via lexical candidates
+
+
+def process_articles(store: Store, settings: Settings, article_ids: list[str],
+                     progress: Callable[[str, int, int], None] | None = None, with_findings: bool = True,
+                     with_analysis: bool = True) -> None:
+    """Bring stories, copies and findings up to date for `article_ids` (new or changed articles).
+
+    Args:
+        store: the store holding the articles (and receiving analyses, stories, reuse, findings, index state).
+        settings: `settings.cluster` drives clustering and copy detection.
+        article_ids: ids just stored by ingest; unchanged ones (same content hash as last time) are skipped.
+        progress: optional `(stage, done, total)` callback (the CLI draws a rich progress bar with it).
+        with_findings / with_analysis: benchmarks can time clustering alone.
+    Example:
+        >>> process_articles(store, load_settings(), ["a1", "a2"])  # doctest: +SKIP
+    """
+    with _progress_bar(progress) as report:
+        _process(store, settings, article_ids, report, with_findings, with_analysis)
+
+
+def _process(store: Store, settings: Settings, article_ids: list[str], report: Callable[[str, int, int], None],
+             with_findings: bool, with_analysis: bool) -> None:
+    ids = list(dict.fromkeys(article_ids)) + _interrupted(store, article_ids)
+    known = _known_states(store)
+    articles = [a for a in (store.get_article(i) for i in dict.fromkeys(ids)) if a is not None]
+    todo = [a for a in articles if known.get(a.id, {}).get("hash") != a.content_hash]
+    if todo:
+        store.put_value(NS_STATE, "running", "1")
+        clusterer, lsh = _restore(store, settings, known, todo)
+        for start in range(0, len(todo), CHUNK):
+            chunk = todo[start : start + CHUNK]
+            _process_chunk(store, settings, chunk, clusterer, lsh, known, with_analysis)
+            report("stories", min(start + CHUNK, len(todo)), len(todo))
+        store.put_value(NS_STATE, "running", "")
+    if with_findings:
+        refresh_findings(store, settings, report)
+
+
+@contextmanager
+def _progress_bar(progress: Callable[[str, int, int], None] | None) -> Iterator[Callable[[str, int, int], None]]:
+    """The caller's progress callback, else a rich bar on an interactive stderr, else nothing."""
+    if progress is not None or not sys.stderr.isatty():
+        yield progress or (lambda stage, done, total: None)
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        tasks: dict[str, object] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield report
+
+
+def _process_chunk(store: Store, settings: Settings, chunk: list[Article], clusterer: StoryClusterer,
+                   lsh: MinHashLSH, known: dict[str, dict], with_analysis: bool) -> None:
+    """One committed unit of work: analyses, story assignment, copies, and the kv state for `chunk`."""
+    if with_analysis:
+        _analyze(store, settings, chunk)
+    for article in chunk:
+        if article.id in clusterer.story_of:
+            clusterer.forget(article.id)
+    before = {i: clusterer.story(i) for i in clusterer.story_of}
+    assigned = clusterer.add_articles(chunk)
+    moved = {i: s for i, s in ((i, clusterer.story(i)) for i in before) if before[i] != s}
+    signatures = lsh.signatures([a.text for a in chunk])
+    copy_candidates: set[tuple[str, str]] = set()
+    for article, signature in zip(chunk, signatures, strict=True):
+        copy_candidates.update(tuple(sorted((article.id, other))) for other in lsh.query(signature) if other != article.id)
+    within = MinHashLSH(lsh.threshold, lsh.num_perm, lsh.seed, lsh.shingle, (lsh.bands, lsh.rows))
+    within.insert_many([a.id for a in chunk], signatures)
+    copy_candidates |= within.candidate_pairs()
+    lsh.insert_many([a.id for a in chunk], signatures)
+    for article_id, story_id in {**assigned, **moved}.items():
+        known.setdefault(article_id, {})["story"] = story_id
+    for article in chunk:
+        known[article.id]["hash"] = article.content_hash
+    dirty = {s for s in assigned.values()} | set(moved.values()) | {before[i] for i in moved}
+    members = _members(known)
+    copy_candidates |= _same_story_pairs(members, dirty, {a.id for a in chunk})
+    links = _copies(store, settings, copy_candidates)
+    with store.transaction() if hasattr(store, "transaction") else nullcontext():
+        for story_id in dirty:
+            ids = members.get(story_id, [])
+            if ids:
+                store.put_story(_story(store, story_id, ids))
+            else:
+                store.delete_story(story_id)
+        store.put_reuse(links)
+        store.put_values(NS_SIGNATURE, [(a.id, s.tobytes()) for a, s in zip(chunk, signatures, strict=True)])
+        store.put_values(NS_ARTICLE, [(i, json.dumps(known[i])) for i in {**assigned, **moved}])
+        store.put_values(NS_DIRTY, [(s, "1") for s in dirty if members.get(s)])
+        store.put_value(NS_STATE, "df", clusterer.tfidf.state())
+        store.put_value(NS_STATE, "merged", json.dumps(clusterer.merged_into))
+
+
+def refresh_findings(store: Store, settings: Settings, report: Callable[[str, int, int], None]) -> None:
+    """Recompute findings of every story marked stale, then clear the mark (resumable)."""
+    dirty = [key for key, value in store.iter_values(NS_DIRTY) if value == "1"]
+    for done, story_id in enumerate(dirty, start=1):
+        story = store.get_story(story_id)
+        if story is not None and len(story.article_ids) > 1:
+            analyses = [a for a in (store.get_analysis(i) for i in story.article_ids) if a is not None]
+            if len(analyses) > 1:
+                findings = _compare(analyses, settings, store)
+                for finding in findings:
+                    finding.story_id = story_id
+                store.put_findings(story_id, findings)
+        elif story is not None:
+            store.put_findings(story_id, [])
+        store.put_value(NS_DIRTY, story_id, "")
+        report("findings", done, len(dirty))
+
+
+def _compare(analyses: list[Analysis], settings: Settings, store: Store) -> list:
+    from newsprism.analyze.resolve import resolve_entities
+    from newsprism.compare import compare_articles
+
+    entities = resolve_entities(analyses)
+    store.put_entities(entities)
+    return compare_articles(analyses, entities, settings).findings
+
+
+def _analyze(store: Store, settings: Settings, articles: list[Article]) -> None:
+    """Analyze (spaCy + components) the articles whose stored analysis is missing or stale."""
+    from newsprism.analyze import analyze_articles
+
+    missing = [a for a in articles if store.get_analysis(a.id) is None]
+    for analysis in analyze_articles(missing, settings):
+        store.put_analysis(analysis)
+
+
+def _restore(store: Store, settings: Settings, known: dict[str, dict],
+             todo: list[Article]) -> tuple[StoryClusterer, MinHashLSH]:
+    """The clusterer and LSH index as the last run left them (articles of the window before the new ones)."""
+    cfg = settings.cluster
+    clusterer = StoryClusterer(cfg)
+    df = store.get_value(NS_STATE, "df")
+    if isinstance(df, bytes):
+        clusterer.tfidf.load(df)
+    merged = store.get_value(NS_STATE, "merged")
+    if merged:
+        clusterer.merged_into.update(json.loads(merged))
+    stamps = [to_utc(a.published).timestamp() for a in todo if a.published is not None]
+    window = cfg.window_days * 86400.0
+    earliest, latest = (min(stamps) - window, max(stamps) + window) if stamps else (None, None)
+    previous = []
+    for article_id, state in known.items():
+        if "story" not in state:
+            continue
+        article = store.get_article(article_id)
+        if article is None:
+            continue
+        stamp = to_utc(article.published).timestamp() if article.published else None
+        if stamp is None or earliest is None or earliest <= stamp <= latest:
+            previous.append((article, state["story"]))
+        else:
+            clusterer.story_of[article_id] = state["story"]
+    clusterer.restore(previous)
+    lsh = MinHashLSH(cfg.minhash_threshold, cfg.minhash_perm, shingle=cfg.shingle_words)
+    stored = [(k, np.frombuffer(v, dtype=np.uint64)) for k, v in store.iter_values(NS_SIGNATURE) if isinstance(v, bytes)]
+    if stored:
+        lsh.insert_many([k for k, _ in stored], np.stack([v for _, v in stored]))
+    return clusterer, lsh
+
+
+def _known_states(store: Store) -> dict[str, dict]:
+    return {key: json.loads(value) for key, value in store.iter_values(NS_ARTICLE)}
+
+
+def _interrupted(store: Store, article_ids: Iterable[str]) -> list[str]:
+    """Stored articles a previous, interrupted run never finished (only scanned after an interruption)."""
+    if store.get_value(NS_STATE, "running") != "1":
+        return []
+    known = _known_states(store)
+    asked = set(article_ids)
+    return [a.id for batch in store.iter_articles() for a in batch if a.id not in known and a.id not in asked]
+
+
+def _members(known: dict[str, dict]) -> dict[str, list[str]]:
+    members: dict[str, list[str]] = {}
+    for article_id, state in known.items():
+        if "story" in state:
+            members.setdefault(state["story"], []).append(article_id)
+    return members
+
+
+def _same_story_pairs(members: dict[str, list[str]], stories: set[str], new: set[str]) -> set[tuple[str, str]]:
+    """Pairs inside changed stories that involve a new article (paraphrase candidates)."""
+    pairs: set[tuple[str, str]] = set()
+    for story_id in stories:
+        ids = sorted(members.get(story_id, []))
+        if len(ids) > MAX_PARAPHRASE_STORY:
+            continue
+        pairs.update((x, y) for x, y in combinations(ids, 2) if x in new or y in new)
+    return pairs
+
+
+def _copies(store: Store, settings: Settings, pairs: set[tuple[str, str]]) -> list[Reuse]:
+    """Reuse links among candidate pairs (lexical first; sentence embeddings only for what is left)."""
+    if not pairs:
+        return []
+    embed = _cached_embedder(settings.analyze.embedder) if settings.cluster.paraphrase_checks else None
+    cache: dict[str, Article | None] = {}
+
+    def article(article_id: str) -> Article | None:
+        if article_id not in cache:
+            cache[article_id] = store.get_article(article_id)
+        return cache[article_id]
+
+    links = []
+    for x, y in sorted(pairs):
+        first, second = article(x), article(y)
+        if first is None or second is None:
+            continue
+        link = detect_reuse(first, second, settings.cluster, embed)
+        if link is not None:
+            links.append(link)
+    return links
+
+
+def _cached_embedder(name: str) -> Callable[[list[str]], np.ndarray]:
+    """A sentence embedder that embeds each distinct sentence once per run (the model loads on first use)."""
+    from newsprism.analyze.embed import get_embedder
+
+    seen: dict[str, np.ndarray] = {}
+    model: list = []
+
+    def embed(texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in seen]
+        if missing:
+            if not model:
+                model.append(get_embedder(name))
+            for text, vector in zip(missing, model[0].embed(missing), strict=True):
+                seen[text] = vector
+        return np.stack([seen[t] for t in texts])
+
+    return embed
+
+
+def _story(store: Store, story_id: str, ids: list[str]) -> Story:
+    """A Story record with its members in publication order and its time range."""
+    articles = [a for a in (store.get_article(i) for i in ids) if a is not None]
+    dated = sorted(to_utc(a.published) for a in articles if a.published is not None)
+    articles.sort(key=lambda a: (a.published is None, to_utc(a.published) if a.published else 0, a.id))
+    label = next((a.title for a in articles if a.title), "")
+    return Story(story_id, [a.id for a in articles], dated[0] if dated else None, dated[-1] if dated else None,
+                 label)

@@ -1,0 +1,80 @@
+"""process_articles over a real SQLite store: stories, copies, findings; re-processing is a no-op."""
+
+from __future__ import annotations
+
+import json
+
+from tests.test_copies import ORIGINAL, SPUN, make
+from tests.test_stories import LATE_NORTH, QUAKE_NORTH, QUAKE_SOUTH
+
+from newsprism.pipeline import NS_ARTICLE, process_articles
+
+
+def story_sets(store) -> set[frozenset[str]]:
+    return {frozenset(s.article_ids) for s in store.iter_stories()}
+
+
+def test_stories_copies_findings_and_idempotent_rerun(store, settings):
+    articles = QUAKE_NORTH + QUAKE_SOUTH + [make("agency", ORIGINAL, 2), make("spinner", SPUN, 3)]
+    for article in articles:
+        store.put_article(article)
+    process_articles(store, settings, [a.id for a in articles])
+    assert story_sets(store) == {
+        frozenset({"north-1", "north-2"}), frozenset({"south-1", "south-2"}), frozenset({"agency", "spinner"})
+    }
+    links = {(r.source_id, r.derived_id): r for r in store.iter_reuse()}
+    assert ("agency", "spinner") in links, links
+    assert links[("agency", "spinner")].kind == "paraphrase"
+    assert store.get_analysis("north-1") is not None
+    north = next(s for s in store.iter_stories() if "north-1" in s.article_ids)
+    assert north.label and north.first_seen is not None
+    findings = store.get_findings(north.id)
+    assert all(f.story_id == north.id for f in findings)
+
+    before = {s.id: list(s.article_ids) for s in store.iter_stories()}
+    state_before = dict(store.iter_values(NS_ARTICLE))
+    process_articles(store, settings, [a.id for a in articles])
+    assert {s.id: list(s.article_ids) for s in store.iter_stories()} == before
+    assert dict(store.iter_values(NS_ARTICLE)) == state_before
+
+
+def test_late_article_in_a_later_run_joins_its_story(store, settings):
+    for article in QUAKE_NORTH + QUAKE_SOUTH:
+        store.put_article(article)
+    process_articles(store, settings, [a.id for a in QUAKE_NORTH + QUAKE_SOUTH], with_findings=False)
+    store.put_article(LATE_NORTH)
+    process_articles(store, settings, [LATE_NORTH.id], with_findings=False)
+    assert frozenset({"north-1", "north-2", "north-late"}) in story_sets(store)
+    state = json.loads(store.get_value(NS_ARTICLE, "north-late"))
+    assert state["story"] == json.loads(store.get_value(NS_ARTICLE, "north-1"))["story"]
+
+
+def test_interrupted_run_is_resumed(store, settings):
+    for article in QUAKE_SOUTH:
+        store.put_article(article)
+    store.put_value("pipeline.state", "running", "1")  # as a run killed before finishing leaves it
+    process_articles(store, settings, [], with_findings=False, with_analysis=False)
+    assert frozenset({"south-1", "south-2"}) in story_sets(store)
+
+
+def test_stories_and_copies_commands_read_the_store(tmp_path, settings):
+    from click.testing import CliRunner
+
+    from newsprism.cli import cli
+    from newsprism.store.sqlite import SqliteStore
+
+    db = str(tmp_path / "cli.db")
+    records = tmp_path / "feed.jsonl"
+    records.write_text("\n".join(json.dumps({"id": f"rec-{a.id}"}) for a in QUAKE_SOUTH) + "\n", "utf-8")
+    store = SqliteStore(db)
+    for line, article in enumerate(QUAKE_SOUTH, start=1):
+        article.source_ref = f"{records}#L{line}"
+        store.put_article(article)
+    process_articles(store, settings, [a.id for a in QUAKE_SOUTH], with_findings=False, with_analysis=False)
+    store.close()
+    runner = CliRunner()
+    listed = json.loads(runner.invoke(cli, ["stories", "--json", "--db", db], catch_exceptions=False).output)
+    assert [sorted(a["ref"] for a in s["articles"]) for s in listed] == [["rec-south-1", "rec-south-2"]]
+    assert json.loads(runner.invoke(cli, ["stories", "--json", "--outlet", "nowhere", "--db", db]).output) == []
+    assert runner.invoke(cli, ["copies", "--json", "--db", db], catch_exceptions=False).output.strip() == "[]"
+    assert runner.invoke(cli, ["story", "missing", "--db", db]).exit_code != 0
