@@ -11,7 +11,10 @@ import click
 from newsprism.errors import NewsprismError
 
 # Each module defines one or more click commands and a `register(group)` function.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("newsprism.commands.quotes", "newsprism.commands.compare",
+    "newsprism.commands.serve", "newsprism.commands.report", "newsprism.commands.ingest",
+    "newsprism.commands.pairs", "newsprism.commands.watch",
+    "newsprism.commands.stories")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -20,10 +20,15 @@ class IngestSettings:
     user_agent: str = "newsprism/0.1"
     timeout_s: float = 20.0
     retries: int = 2
+    backoff_s: float = 0.5
+    max_redirects: int = 5
+    respect_robots: bool = True
 
     def __post_init__(self) -> None:
         if self.min_words < 0 or self.max_bytes <= 0:
             raise ConfigError("ingest.min_words must be >= 0 and ingest.max_bytes > 0")
+        if self.retries < 0 or self.backoff_s < 0 or self.max_redirects < 0 or self.timeout_s <= 0:
+            raise ConfigError("ingest.retries, backoff_s and max_redirects must be >= 0 and timeout_s > 0")
 
 
 @dataclass(slots=True, kw_only=True)
@@ -45,13 +50,27 @@ class CompareSettings:
 @dataclass(slots=True, kw_only=True)
 class ClusterSettings:
     window_days: int = 7
-    story_threshold: float = 0.5
+    story_threshold: float = 0.08
+    merge_threshold: float = 0.3
+    candidate_floor: float = 0.03
+    entity_weight: float = 0.15
+    entity_expected: float = 0.2
+    average_weight: float = 1.0
+    year_penalty: float = 0.03
     minhash_perm: int = 128
     minhash_threshold: float = 0.5
+    shingle_words: int = 5
+    copy_containment: float = 0.5
+    paraphrase_cosine: float = 0.65
+    paraphrase_share: float = 0.6
+    paraphrase_gate: float = 0.35
+    paraphrase_checks: bool = True
 
     def __post_init__(self) -> None:
         if self.window_days <= 0:
             raise ConfigError("cluster.window_days must be positive")
+        if not 0.0 < self.minhash_threshold < 1.0 or self.minhash_perm < 2 or self.shingle_words < 1:
+            raise ConfigError("cluster.minhash_threshold must be in (0, 1), minhash_perm >= 2, shingle_words >= 1")
 
 
 @dataclass(slots=True, kw_only=True)
