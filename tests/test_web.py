@@ -258,3 +258,12 @@ def test_report_command_writes_a_self_contained_file(corpus_db, tmp_path):
 
 def test_api_returns_json_serialisable_story(client):
     assert json.loads(client.get(f"/api/stories/{EVIL_STORY}").text)["story"]["label"].startswith("Story <script>")
+
+
+def test_api_reference_page_lists_every_endpoint_without_outside_assets(client):
+    html = client.get("/api").text
+    for path in ("/api/stories", "/api/stories/{story_id}", "/api/speaker", "/api/ingest"):
+        assert f"<code>{path}</code>" in html
+    assert "https://" not in html and "http://" not in html
+    assert client.get("/docs").status_code == 404
+    assert "/api/outlets" in client.get("/openapi.json").json()["paths"]

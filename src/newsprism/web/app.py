@@ -82,7 +82,10 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
     queries.ensure_indexes(store)
     env = template_env()
     scoreboard = _ScoreboardCache()
-    app = FastAPI(title="newsprism", description="Compare how outlets report the same story.", version="1")
+    # Swagger/ReDoc pages load their scripts from a CDN, which an offline machine cannot reach: /api is a
+    # server-rendered reference built from the same OpenAPI schema (still served at /openapi.json).
+    app = FastAPI(title="newsprism", description="Compare how outlets report the same story.", version="1",
+                  docs_url=None, redoc_url=None)
     app.state.store = store
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -132,6 +135,10 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
         if data is None:
             raise HTTPException(404, f"no article {article_id}")
         return page("article.html", request, data=data)
+
+    @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
+    def api_page(request: Request) -> HTMLResponse:
+        return page("api.html", request, endpoints=_endpoints(app.openapi()))
 
     # -------------------------------------------------------------------------------------- JSON API
 
@@ -194,3 +201,17 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
             raise HTTPException(503, str(exc)) from exc
 
     return app
+
+
+def _endpoints(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per API operation of an OpenAPI schema: method, path, description and parameters."""
+    rows = []
+    for path, operations in schema.get("paths", {}).items():
+        for method, op in operations.items():
+            params = [{"name": p["name"], "where": p["in"], "required": p.get("required", False)}
+                      for p in op.get("parameters", [])]
+            if "requestBody" in op:
+                params.append({"name": "JSON body", "where": "body", "required": True})
+            rows.append({"method": method.upper(), "path": path, "params": params,
+                         "description": op.get("description") or op.get("summary", "")})
+    return rows
