@@ -38,7 +38,9 @@ class MiniLMEmbedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()  # a "Loading weights" bar on every start is noise for a CLI
         self.batch_size = batch_size
         self.model = SentenceTransformer(str(minilm_path()), device="cpu")
 
