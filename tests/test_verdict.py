@@ -128,3 +128,14 @@ def test_degree_word_swapped_for_an_earlier_stage_is_altered():
     )
     assert result.verdict == "altered"
     assert any(reason.startswith("extent") for reason in result.reasons)
+
+
+def test_bracketed_insertion_by_the_reporter_does_not_alter_the_quote():
+    plain = "Our engineers have secured the pumping station and restored the supply."
+    clarified = "Our engineers have secured the pumping station [in Velmora] and restored the supply."
+    result = classify_pair(plain, clarified)
+    assert result.verdict == "variant"
+    assert ("", "in Velmora") in result.changed
+    in_speech = classify_pair(plain.replace("station", "station in Velmora"), plain.replace("station", "station in Dorsk"))
+    in_brackets = classify_pair(plain.replace("station", "station [in Velmora]"), plain.replace("station", "station [in Dorsk]"))
+    assert in_speech.verdict == "altered" and in_brackets.verdict == "variant"

@@ -30,6 +30,7 @@ MIN_SAME_SCORE = 0.3
 NAME_MATCH = 0.8
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’.,-][^\W_]+)*", re.UNICODE)
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”«»]\s*$")
 
 NEGATIONS = frozenset({"not", "no", "never", "nobody", "nothing", "neither", "nor", "none", "nowhere", "cannot",
@@ -169,11 +170,17 @@ class _Token:
     text: str
     key: str  # lower-cased, apostrophes unified: what the diff compares
     name_like: bool  # capitalized and not the first word of a sentence
+    editorial: bool = False  # inside (...) or [...]: a reporter's insertion into a quote, not the speaker's words
+
+
+def _bracketed(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _BRACKETED.finditer(text)]
 
 
 def tokenize(text: str) -> list[_Token]:
     """Word tokens of `text` with the form the diff compares and a flag for capitalized non-initial words."""
     tokens = []
+    inserts = _bracketed(text)
     for match in _TOKEN.finditer(text):
         word = match.group().strip(".,-'’")
         if not word:
@@ -181,7 +188,8 @@ def tokenize(text: str) -> list[_Token]:
         before = text[:match.start()]
         sentence_start = not before.strip() or bool(_SENTENCE_END.search(before))
         name_like = word[0].isupper() and not sentence_start and word != "I"
-        tokens.append(_Token(word, word.lower().replace("’", "'"), name_like))
+        editorial = any(start < match.start() < end for start, end in inserts)
+        tokens.append(_Token(word, word.lower().replace("’", "'"), name_like, editorial))
     return tokens
 
 
@@ -410,7 +418,10 @@ def classify_pairs(
             verdicts.append(PairVerdict("verbatim", True, 1.0, [], []))
             continue
         chunks = word_diff(ta, tb)
-        reasons = meaning_changes(chunks, same_name)
+        # Words a reporter put in brackets ("the enemy [in the north]") are shown as changed but are not the
+        # speaker's: they cannot alter what the speaker said.
+        spoken = [([t for t in ca if not t.editorial], [t for t in cb if not t.editorial]) for ca, cb in chunks]
+        reasons = meaning_changes([chunk for chunk in spoken if chunk != ([], [])], same_name)
         if scores[i] < min_score and _judge_applies(ta, tb, chunks):
             reasons.append(f"judge: the whole pair reads as a different statement (p same = {scores[i]:.2f})")
         changed = [(_phrase(ca), _phrase(cb)) for ca, cb in chunks]
