@@ -29,10 +29,13 @@ def render_terminal(comparison: Any, console: Console) -> None:
     labels = article_labels(data)
     _articles(data, labels, console)
     findings = data["findings"]
-    verdicts = [f for f in findings if f["kind"] in ("altered", "variant", "verbatim")]
-    _section(console, f"Quoted statements ({len(verdicts)} aligned pairs)")
+    verdicts = [f for f in findings if f["kind"] in ("altered", "variant")]
+    verbatim = _verbatim_groups([f for f in findings if f["kind"] == "verbatim"])
+    _section(console, f"Quoted statements ({len(verdicts)} changed pairs, {len(verbatim)} word for word)")
     for finding in verdicts:
         _verdict(finding, labels, console)
+    for group in verbatim:
+        _verbatim(group, labels, console)
     for kind, title in (("conflict", "Conflicts"), ("omitted", "Omitted")):
         chosen = [f for f in findings if f["kind"] == kind]
         if chosen:
@@ -107,6 +110,23 @@ def _verdict(finding: dict[str, Any], labels: dict[str, str], console: Console) 
         for start, end in phrase_ranges(body.plain, words):
             body.stylize("bold black on yellow", start, end)
         console.print(line + body)
+
+
+def _verbatim_groups(findings: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Verbatim pairs of one statement together: five outlets carrying one quote is one line, not ten pairs."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for finding in findings:
+        key = finding["detail"].get("statement_id") or finding["evidence"][0]["text"]
+        groups.setdefault(key, []).append(finding)
+    return list(groups.values())
+
+
+def _verbatim(group: list[dict[str, Any]], labels: dict[str, str], console: Console) -> None:
+    ids = list(dict.fromkeys(e["article_id"] for finding in group for e in finding["evidence"]))
+    speaker = group[0]["detail"].get("speaker") or "unknown speaker"
+    where = ", ".join(labels.get(i, i).split(" ", 1)[0] for i in ids)
+    console.print(_badge("verbatim") + Text(f" {speaker}", style="bold") + Text(f"  (same words in {where})"))
+    console.print(Text("  " + " ".join(group[0]["evidence"][0]["text"].split())))
 
 
 def _simple(finding: dict[str, Any], labels: dict[str, str], console: Console) -> None:
