@@ -94,3 +94,17 @@ def test_terminal_shows_badges_words_and_facts(comparison):
     assert "every Sunday" in out and "each Sunday" in out
     assert "UNIQUE" in out and "40" in out
     assert '<script>alert("x")</script>' in out   # printed literally, not interpreted as markup
+
+
+def test_terminal_prints_a_statement_carried_word_for_word_once():
+    quote = '"The ferry will sail again on Monday," Quill said.'
+    articles = [Article(id=f"a{i}", text=quote, outlet=f"Paper {i}", title="Ferry") for i in range(3)]
+    spans = [_quote_span(quote, a.id, "The ferry will sail again on Monday") for a in articles]
+    pairs = [(0, 1), (0, 2), (1, 2)]
+    findings = [Finding("verbatim", [spans[i], spans[j]], {"speaker": "Ada Quill", "statement_id": "st9",
+                                                           "article_ids": [f"a{i}", f"a{j}"]}) for i, j in pairs]
+    console = Console(record=True, width=200, color_system=None)
+    render_terminal(Comparison(articles=articles, entities=[], quotes=[], statements=[], findings=findings), console)
+    out = console.export_text()
+    assert out.count("VERBATIM") == 1
+    assert "same words in A, B, C" in out
