@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ from newsprism.settings import Settings, load_settings
 from newsprism.store.sqlite import SqliteStore
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# The shared data sits next to the checkout; NEWSPRISM_SHARED points elsewhere (e.g. a clone in /tmp).
+SHARED = Path(os.environ.get("NEWSPRISM_SHARED", REPO.parent / "shared"))
 DATA = SHARED / "data"
 SEEDS = SHARED / "seeds"
 EXAMPLES = REPO / "examples"
