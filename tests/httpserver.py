@@ -25,6 +25,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
     send_length: bool = True        # False: no Content-Length, the body ends when the connection closes
+    drop: bool = False              # True: close the connection without any answer (a network error)
 
 
 @dataclass(slots=True)
@@ -92,6 +93,9 @@ def _handler_for(server: LocalServer) -> type[BaseHTTPRequestHandler]:
             reply = server.reply_for(Request(self.path, {k.lower(): v for k, v in self.headers.items()}))
             if reply.delay_s:
                 time.sleep(reply.delay_s)
+            if reply.drop:
+                self.close_connection = True
+                return
             try:
                 self.send_response(reply.status)
                 if reply.content_type:

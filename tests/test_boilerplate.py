@@ -8,6 +8,8 @@ from conftest import SEEDS, require
 from newsprism.ingest.boilerplate import (
     RepeatedLines,
     clean_plain_text,
+    is_masthead_line,
+    is_nav_line,
     is_prose_line,
     split_paragraphs,
     strip_title_suffix,
@@ -118,3 +120,44 @@ def test_seed_articles() -> None:
             assert sentence in paragraphs, (path.name, sentence)
         if not any(_furniture_like(ln.strip()) for ln in raw.splitlines() if ln.strip()):
             assert cleaned.removed == [], path.name
+
+
+MENU_PAGE = "\n\n".join([
+    "Riverside Chronicle",
+    "Home | Local | Transport | Opinion",
+    "Footbridge reopens after storm repairs downstream",
+    "2 min read",
+    P1,
+    P2,
+])
+
+
+def test_menu_line_is_never_the_title_and_masthead_is_found() -> None:
+    cleaned = clean_plain_text(MENU_PAGE)
+    assert cleaned.title == "Footbridge reopens after storm repairs downstream"
+    assert cleaned.masthead == "Riverside Chronicle"
+    assert "Home | Local | Transport | Opinion" in cleaned.removed
+    assert cleaned.text.split("\n\n") == [P1, P2]
+
+
+def test_menu_spaced_out_or_with_dots_is_nav() -> None:
+    assert is_nav_line("Home    Local    Transport    Opinion")
+    assert is_nav_line("News · Sport · Weather · Culture")
+    assert is_nav_line("Home » Regions » Upper Valley")
+    spaced = "\n".join(["World    Markets    Sport    Culture", "Lantern makers fill the quay for spring fair", P1])
+    assert clean_plain_text(spaced).title == "Lantern makers fill the quay for spring fair"
+
+
+def test_headlines_with_a_section_suffix_or_colon_are_not_nav() -> None:
+    assert not is_nav_line("Reservoirs reach six-year high after wet autumn | Environment")
+    assert not is_nav_line("Harbour crash: 221 on board ferry that hit barge")
+    assert not is_nav_line("home | about | contact")  # not capitalised items
+    assert not is_nav_line(P1)
+
+
+def test_masthead_needs_a_title_below_it_and_a_name_shape() -> None:
+    assert clean_plain_text(FURNISHED).masthead == "Northern Ledger"
+    assert clean_plain_text("\n\n".join([P1, P2])).masthead == ""
+    assert is_masthead_line("Voice of the Valley") and is_masthead_line("The Daily Beacon")
+    assert not is_masthead_line("3 min read") and not is_masthead_line("Photo gallery")
+    assert not is_masthead_line("Updates") and not is_masthead_line("Read this now.")

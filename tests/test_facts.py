@@ -86,3 +86,23 @@ def test_bare_figures_become_years_only_after_a_time_word():
     assert regex_fact(text, 11, 15, None) == ("year", 1987.0, "")
     assert regex_fact(text, 30, 34, None) == ("number", 1987.0, "")
     assert regex_fact(text, 49, 53, None) == ("year", 2004.0, "")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("the 7:40 crossing", "07:40"), ("left at 7.40 am", "07:40"), ("docked at 7.40pm", "19:40"),
+     ("from 6 p.m. onwards", "18:00"), ("logged at 19:05", "19:05")],
+)
+def test_clock_time_is_one_time_fact_not_numbers(settings, text, expected):
+    article = Article(id="t1", text=f"The lantern ferry {text}, the harbour office said.")
+    analysis = analyze_article(article, settings)
+    times = [f for f in analysis.facts if f.kind == "time"]
+    assert [f.value for f in times] == [expected]
+    span = times[0].span
+    assert not any(f.kind != "time" and f.span.start < span.end and span.start < f.span.end for f in analysis.facts)
+    assert {40.0, 7.0, 7.4} & {f.value for f in analysis.facts if f.kind == "number"} == set()
+
+
+def test_decimal_with_a_dot_stays_a_number(settings):
+    analysis = analyze_article(Article(id="t2", text="Prices rose 7.40 points over the week."), settings)
+    assert not any(f.kind == "time" for f in analysis.facts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -13,7 +14,7 @@ from httpserver import LocalServer, Reply, etag_route
 from newsprism.cli import cli
 from newsprism.commands.watch import parse_duration
 from newsprism.ingest.feeds import read_feed
-from newsprism.ingest.http import read_url
+from newsprism.ingest.http import HTTP_NAMESPACE, pending_validators, read_url, save_validators
 from newsprism.ingest.raw import RawDocument
 from newsprism.ingest.robots import RobotsCache
 from newsprism.models import Skipped
@@ -109,6 +110,8 @@ def test_atom_feed_is_sniffed_by_read_url(fast_settings):
 def test_repeated_poll_fetches_nothing_new(fast_settings, store):
     with gazette_server() as server:
         first = list(read_feed(server.url("/rss.xml"), fast_settings, store))
+        for record in first:  # as the caller does once the articles are committed
+            save_validators(store, pending_validators(record) + pending_validators(record, source=True))
         page_hits = server.hits("/news/river-path")
         second = list(read_feed(server.url("/rss.xml"), fast_settings, store))
         assert server.hits("/news/river-path") == page_hits  # the feed was 304: no entry page requested again
@@ -171,3 +174,61 @@ def test_watch_stops_cleanly_on_ctrl_c(tmp_path):
     assert first.startswith("poll 1 ")
     assert process.returncode == 0
     assert "stopped after 1 poll" in err
+
+
+def _watch_process(feed_url: str, db, every: str) -> subprocess.Popen:
+    program = "import sys; from newsprism.cli import main; main(sys.argv[1:])"
+    return subprocess.Popen(
+        [sys.executable, "-c", program, "watch", feed_url, "--every", every, "--db", str(db), "--no-process"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+@pytest.mark.timeout(60)
+def test_watch_stops_cleanly_on_sigterm_between_polls(tmp_path):
+    """SIGTERM (as a service manager sends) stops watch like Ctrl-C: exit 0 and a summary line."""
+    with gazette_server() as server:
+        process = _watch_process(server.url("/rss.xml"), tmp_path / "t.db", "60s")
+        try:
+            first = process.stdout.readline()
+            process.send_signal(signal.SIGTERM)
+            out, err = process.communicate(timeout=20)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert first.startswith("poll 1 ")
+    assert process.returncode == 0, err
+    assert "stopped after 1 poll(s) (SIGTERM)" in err and "2 new" in err
+
+
+@pytest.mark.timeout(90)
+def test_watch_sigterm_mid_poll_keeps_stored_entries_and_no_feed_validators(tmp_path):
+    """SIGTERM while an entry's page is loading: the entry before it stays stored, the feed's ETag is not saved
+    (the next poll must see the unstored entry), and watch still exits 0 with a summary."""
+    db = tmp_path / "m.db"
+    with LocalServer() as server:
+        rss = RSS.format(base=server.base, fallback=FALLBACK).encode()
+        server.routes.update({
+            "/rss.xml": etag_route(rss, '"feed-1"', "application/rss+xml"),
+            "/news/river-path": Reply(article_page("Council backs river path", "Plans for a new path won.")),
+            "/news/missing-page": Reply(article_page("Bakery wins county prize", "The rye loaf won."), delay_s=30),
+        })
+        process = _watch_process(server.url("/rss.xml"), db, "60s")
+        try:
+            deadline = time.monotonic() + 60
+            while server.hits("/news/missing-page") == 0 and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert server.hits("/news/missing-page") == 1, "watch never reached the second entry"
+            process.send_signal(signal.SIGTERM)
+            out, err = process.communicate(timeout=20)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 0, err
+    assert "stopped after 1 poll(s) (SIGTERM)" in err and "1 new" in err
+    store = SqliteStore(str(db))
+    try:
+        assert store.count_articles() == 1
+        assert store.get_value(HTTP_NAMESPACE, server.url("/rss.xml")) is None
+    finally:
+        store.close()

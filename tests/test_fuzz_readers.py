@@ -1,11 +1,20 @@
-"""Fuzz: arbitrary bytes under any supported file name never crash or hang reading and extraction."""
+"""Fuzz: arbitrary bytes under any supported file name never crash or hang reading and extraction.
+
+hypothesis runs a fixed number of examples (bounded); atheris, when installed, runs coverage-guided in a
+subprocess with bounded -runs and -max_total_time (skipped with a reason when it is not installed).
+"""
 
 from __future__ import annotations
 
 import gzip
+import importlib.util
+import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
@@ -36,3 +45,24 @@ def test_read_and_extract_never_crash(data: bytes, name: str, compress: bool) ->
                 continue
             result = extract_article(record, SETTINGS)
             assert isinstance(result, Article | Skipped)
+
+
+@pytest.mark.timeout(240)
+def test_atheris_coverage_guided_fuzz_is_bounded_and_clean(tmp_path) -> None:
+    """libFuzzer-driven inputs (atheris) for a bounded number of runs and seconds: no exception, no hang."""
+    if importlib.util.find_spec("atheris") is None:
+        pytest.skip("atheris is not installed (pip install atheris; it needs a CPython with libFuzzer wheels)")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for index, seed in enumerate([b"<html><body><p>word word word.</p></body></html>", b'{"text": "a b c d"}\n',
+                                  b"Masthead Name\n\nHome | News | Sport\n\nA title line here\n\nword word word."]):
+        (corpus / f"seed{index}").write_bytes(seed)
+    target = Path(__file__).with_name("fuzz_readers_atheris.py")
+    result = subprocess.run(
+        [sys.executable, str(target), "-runs=1500", "-max_total_time=60", "-timeout=20", "-max_len=4096",
+         f"-artifact_prefix={tmp_path}/", str(corpus)],
+        capture_output=True, text=True, timeout=200, cwd=tmp_path,
+        env={**os.environ, "NEWSPRISM_FUZZ_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Done" in result.stderr or "DONE" in result.stderr, result.stderr[-1000:]

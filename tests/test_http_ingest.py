@@ -8,7 +8,7 @@ import pytest
 
 from httpserver import LocalServer, Reply, Request, etag_route
 from newsprism.ingest import extract_article
-from newsprism.ingest.http import HTTP_NAMESPACE, fetch_url, read_url
+from newsprism.ingest.http import HTTP_NAMESPACE, fetch_url, pending_validators, read_url, save_validators
 from newsprism.ingest.raw import RawDocument
 from newsprism.ingest.robots import RobotsCache
 from newsprism.models import Article, Skipped
@@ -77,8 +77,13 @@ def test_persistent_server_error_gives_up(fast_settings):
 def test_connection_refused_is_skipped_after_retries(fast_settings):
     with LocalServer() as server:
         url = server.url("/gone")
-    result = fetch_url(url, fast_settings)  # the server is closed now: connect errors
+    # the server is closed now: connect errors (robots.txt off, else the host is skipped as robots_unreachable)
+    no_robots = load_settings(ingest__timeout_s=3.0, ingest__retries=2, ingest__backoff_s=0.01,
+                              ingest__respect_robots=False)
+    result = fetch_url(url, no_robots)
     assert isinstance(result, Skipped) and result.reason.startswith("fetch_error")
+    with_robots = fetch_url(url, fast_settings)
+    assert isinstance(with_robots, Skipped) and with_robots.reason.startswith("robots_unreachable")
 
 
 def test_redirects_followed_and_loops_detected(fast_settings):
@@ -133,6 +138,9 @@ def test_conditional_get_second_fetch_is_not_modified(fast_settings, store):
     route = etag_route(PAGE, '"v1"', "text/html", last_modified="Mon, 02 Mar 2026 08:00:00 GMT")
     with LocalServer({"/ferry": route}) as server:
         first = fetch_url(server.url("/ferry"), fast_settings, store)
+        # fetching alone saves nothing: validators are saved by whoever commits the article
+        assert store.get_value(HTTP_NAMESPACE, server.url("/ferry")) is None
+        save_validators(store, pending_validators(first))
         second = fetch_url(server.url("/ferry"), fast_settings, store)
         sent = server.requests_for("/ferry")[1].headers
     assert isinstance(first, RawDocument)
@@ -159,3 +167,38 @@ def test_read_url_yields_a_plain_page_once(fast_settings):
 def test_bad_url_scheme_is_skipped(fast_settings):
     result = fetch_url("ftp://127.0.0.1/file", fast_settings)
     assert isinstance(result, Skipped) and result.reason.startswith("bad_url")
+
+
+# ---------------------------------------------------------------------------------------------- robots.txt errors
+
+
+@pytest.mark.parametrize("status", [404, 403, 410])
+def test_robots_txt_unavailable_4xx_allows_everything(fast_settings, status):
+    routes = {"/robots.txt": Reply(b"nope", status=status, content_type="text/plain"), "/ferry": Reply(PAGE)}
+    with LocalServer(routes) as server:
+        page = fetch_url(server.url("/ferry"), fast_settings)
+    assert isinstance(page, RawDocument)
+
+
+@pytest.mark.parametrize("robots_reply", [Reply(b"busy", status=503, content_type="text/plain"),
+                                          Reply(b"", status=500), Reply(drop=True)],
+                         ids=["503", "500", "connection-dropped"])
+def test_robots_txt_unreachable_disallows_the_host_for_the_run(fast_settings, robots_reply):
+    """RFC 9309: a 5xx or a network error reading robots.txt means complete disallow, asked once per host."""
+    routes = {"/robots.txt": robots_reply, "/ferry": Reply(PAGE), "/other": Reply(PAGE)}
+    with LocalServer(routes) as server:
+        first = fetch_url(server.url("/ferry"), fast_settings)
+        second = fetch_url(server.url("/other"), fast_settings)
+        assert server.hits("/ferry") == 0 and server.hits("/other") == 0
+        assert server.hits("/robots.txt") == 1
+    for result in (first, second):
+        assert isinstance(result, Skipped) and result.reason.startswith("robots_unreachable")
+
+
+def test_robots_txt_is_ignored_when_disabled(fast_settings):
+    settings = load_settings(ingest__timeout_s=3.0, ingest__retries=0, ingest__respect_robots=False)
+    routes = {"/robots.txt": Reply(b"", status=503), "/ferry": Reply(PAGE)}
+    with LocalServer(routes) as server:
+        page = fetch_url(server.url("/ferry"), settings)
+        assert server.hits("/robots.txt") == 0
+    assert isinstance(page, RawDocument)

@@ -10,6 +10,8 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from newsprism.ingest import extract_article, ingest_articles, read_sources
 from newsprism.ingest.encoding import decode_bytes
 from newsprism.ingest.outlet import outlet_for
@@ -138,6 +140,24 @@ def test_outlet_fallbacks() -> None:
     assert outlet_for(None, None, "/data/www.tribune.example_2024-01-01.html") == "tribune.example"
     assert outlet_for(None, None, "/data/herald_2024_05_01.txt") == "herald"
     assert outlet_for(None, None, "/data/notes.txt") == ""
+    assert outlet_for(None, None, "/data/03-quay-beacon.txt") == "Quay Beacon"
+    assert outlet_for(None, None, "/data/valley_voice-2031-05.txt") == "Valley Voice"
+    assert outlet_for(None, None, "/data/article-0003.txt") == "article"     # the older "word_digits" rule
+    assert outlet_for(None, None, "/data/sample-text.txt") == ""             # generic words name no outlet
+    assert outlet_for(None, None, "/data/03-quay-beacon.txt", masthead="The Quay Beacon") == "The Quay Beacon"
+    assert outlet_for(None, "https://quay.example/a", "q.txt", masthead="The Quay Beacon") == "quay.example"
+
+
+def test_plain_text_outlet_from_masthead_else_file_name_and_title_skips_menu(tmp_path, settings) -> None:
+    with_masthead = tmp_path / "07-anything-goes.txt"
+    with_masthead.write_text("Quay Beacon\nHome | Local | Transport | Opinion\n\nLibrary hours extended for exams\n\n"
+                             + BODY + "\n", "utf-8")
+    without = tmp_path / "08-hill-gazette.txt"
+    without.write_text("Home · News · Sport · Weather\n\nLibrary hours extended for exams\n\n" + BODY + "\n", "utf-8")
+    first, second = _articles(ingest_articles([str(with_masthead), str(without)], settings))
+    assert (first.outlet, first.title) == ("Quay Beacon", "Library hours extended for exams")
+    assert (second.outlet, second.title) == ("Hill Gazette", "Library hours extended for exams")
+    assert "Home" not in first.text and "Sport" not in second.text
 
 
 def test_decoding_never_raises() -> None:
@@ -185,3 +205,17 @@ def test_json_array_and_pretty_printed_object(tmp_path, settings) -> None:
     (tmp_path / "one.json").write_text(json.dumps({"text": BODY, "title": "Library hours"}, indent=2))
     refs = sorted(r.source_ref.rsplit("/", 1)[-1] for r in read_sources([str(tmp_path)], settings))
     assert refs == ["many.json#[0]", "many.json#[1]", "one.json"]
+
+
+def test_example_plain_text_files_get_masthead_outlets_and_real_titles(settings) -> None:
+    """examples/harbour-ferry/*.txt have no metadata: the outlet is each file's masthead, never empty, and no
+    title is a menu line."""
+    files = sorted((Path(__file__).resolve().parents[1] / "examples" / "harbour-ferry").glob("*.txt"))
+    if not files:
+        pytest.skip("examples/harbour-ferry is not present")
+    articles = _articles(ingest_articles([str(f) for f in files], settings))
+    assert len(articles) == len(files)
+    for path, article in zip(files, articles, strict=True):
+        first_line = path.read_text("utf-8").splitlines()[0].strip()
+        assert article.outlet == first_line, path.name
+        assert article.title and "|" not in article.title and len(article.title.split()) >= 4, path.name

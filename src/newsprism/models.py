@@ -16,7 +16,7 @@ from typing import Any, Literal
 QuoteKind = Literal["direct", "indirect", "mixed"]
 ReuseKind = Literal["verbatim", "near-verbatim", "paraphrase"]
 FindingKind = Literal["verbatim", "variant", "altered", "conflict", "unique", "omitted"]
-FactKind = Literal["number", "percent", "money", "date", "year", "duration", "ordinal"]
+FactKind = Literal["number", "percent", "money", "date", "year", "duration", "ordinal", "time"]
 
 FINDING_KINDS: tuple[str, ...] = ("verbatim", "variant", "altered", "conflict", "unique", "omitted")
 
@@ -94,6 +94,7 @@ class Article:
     language: str | None = None
     source_ref: str = ""
     version: int = 1
+    record_id: str | None = None    # the input record's own id (a JSONL/JSON `id` field), when it had one
 
     @property
     def content_hash(self) -> str:
@@ -268,6 +269,7 @@ def article_from_dict(d: dict[str, Any]) -> Article:
         language=d.get("language"),
         source_ref=d.get("source_ref") or "",
         version=d.get("version", 1),
+        record_id=d.get("record_id"),
     )
 
 

@@ -1,9 +1,10 @@
-"""Numbers, percentages, money, years, dates, durations and ordinals, normalized so outlets can be compared.
+"""Numbers, percentages, money, years, dates, durations, ordinals and clock times, normalized for comparison.
 
 Candidates are spaCy's CARDINAL/PERCENT/MONEY/DATE/QUANTITY/ORDINAL entities plus a regex pass for figures
 the model missed. Each candidate's text is parsed by rules: vague amounts ("thousands", "weeks") are not
 facts; "30 months" is a duration of 30 month; "August 6" is an ISO date with the article's year when known,
-else "--08-06"; weekdays are kept as "weekday:<name>".
+else "--08-06"; weekdays are kept as "weekday:<name>". A clock time ("7:40", "7.40 am", "6 p.m.") is one
+"time" fact with a 24-hour "HH:MM" value, found before the number pass so it is never split into numbers.
 """
 
 from __future__ import annotations
@@ -48,6 +49,12 @@ _WORD_RE = re.compile(r"[A-Za-z][A-Za-z’'-]*|\d[\d.,]*|[,;:.!?“”\"()]")
 _CLAUSE_BREAK = frozenset(",;:.!?“”\"()")
 _SENTENCE_BREAK = frozenset(";:.!?“”\"()")
 _NUMBER_WORDS = set(SMALL) | set(TENS) | set(SCALES) | {"and", "a"}
+# "7:40", "19:05:30", "7.40 am", "7.40am", "6 p.m."; a dot or a bare hour is a time only with am/pm
+_TIME_RE = re.compile(
+    r"(?<![\w.,:/])(?P<hour>[01]?\d|2[0-3])(?:(?P<sep>[:.])(?P<minute>[0-5]\d)(?::[0-5]\d)?)?"
+    r"(?:\s?(?P<ampm>[ap])(?:\.\s?m\.|\s?m\b))?(?![\w:])",
+    re.IGNORECASE,
+)
 
 
 @component("facts")
@@ -58,8 +65,11 @@ def facts_component(doc, analysis: Analysis, settings: Settings) -> None:
     text = analysis.article.text
     found: list[tuple[int, int, str, float | str, str]] = []
     taken = bytearray(len(text) + 1)
+    for start, end, value in find_times(text):
+        found.append((start, end, "time", value, ""))
+        taken[start:end] = b"\x01" * (end - start)
     for ent in doc.ents:
-        if ent.label_ not in FACT_LABELS:
+        if ent.label_ not in FACT_LABELS or any(taken[ent.start_char : ent.end_char]):
             continue
         parsed = parse_fact(ent.text, ent.label_, year)
         if parsed is not None:
@@ -77,6 +87,27 @@ def facts_component(doc, analysis: Analysis, settings: Settings) -> None:
         Fact(Span(analysis.article.id, s, e), kind, value, unit, _sentence_index(analysis, starts, s))
         for s, e, kind, value, unit in found
     ]
+
+
+def find_times(text: str) -> list[tuple[int, int, str]]:
+    """Clock times in `text` as (start, end, "HH:MM" on a 24-hour clock).
+
+    Example:
+        >>> find_times("the 7.40 pm crossing")
+        [(4, 11, '19:40')]
+    """
+    times = []
+    for match in _TIME_RE.finditer(text):
+        hour, minute = int(match["hour"]), int(match["minute"] or 0)
+        ampm = (match["ampm"] or "").lower()
+        if ampm:
+            if not 1 <= hour <= 12:
+                continue
+            hour = hour % 12 + (12 if ampm == "p" else 0)
+        elif match["sep"] != ":":
+            continue   # "7.40" alone is a decimal number, "7" alone a count
+        times.append((match.start(), match.end(), f"{hour:02d}:{minute:02d}"))
+    return times
 
 
 def regex_fact(text: str, start: int, end: int, year: int | None) -> tuple[str, float | str, str] | None:

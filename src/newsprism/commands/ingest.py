@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
 DONE = "done"
+# Skipped on purpose, not failures: too little text, or robots.txt forbids the fetch / could not be read (RFC 9309)
+_DELIBERATE_SKIPS = ("too_short", "no_text", "robots_disallowed", "robots_unreachable")
 
 
 @dataclass(slots=True)
@@ -37,6 +39,7 @@ class IngestCounts:
     unchanged: int = 0
     skipped: int = 0
     failed: int = 0
+    not_modified: int = 0       # URLs answered 304: counted in `unchanged`, never a failure
     sources_done_before: int = 0
     sources_total: int = 0
     sources_seen: int = 0
@@ -56,11 +59,18 @@ class _Batch:
         self.store, self.counts = store, counts
         self.articles: list[Article] = []
         self.done_sources: list[str] = []
+        self.validators: list[tuple[str, str]] = []
 
-    def add(self, article: Article) -> None:
+    def add(self, article: Article, validators: list[tuple[str, str]] | None = None) -> None:
+        """Queue `article`; the HTTP validators of its page are saved in the same transaction as the article."""
         self.articles.append(article)
+        self.validators.extend(validators or [])
         if len(self.articles) >= BATCH_SIZE:
             self.flush()
+
+    def add_validators(self, validators: list[tuple[str, str]]) -> None:
+        """Validators of a whole source (a feed), saved with the last of its articles at the next flush."""
+        self.validators.extend(validators)
 
     def source_finished(self, key: str) -> None:
         self.done_sources.append(key)
@@ -79,7 +89,11 @@ class _Batch:
                 self.counts.changed_ids.append(article.id)
             for key in self.done_sources:
                 self.store.mark_source(key, DONE)
-        self.articles, self.done_sources = [], []
+            if self.validators:
+                from newsprism.ingest.http import save_validators
+
+                save_validators(self.store, self.validators)
+        self.articles, self.done_sources, self.validators = [], [], []
 
 
 def source_key(source: str) -> str | None:
@@ -98,6 +112,7 @@ def run_ingest(
 ) -> IngestCounts:
     """Read, extract and store every record of `inputs`; files finished in an earlier run are skipped."""
     from newsprism.ingest import RepeatedLines, expand_inputs, extract_article, read_source
+    from newsprism.ingest.http import is_transient, pending_validators
 
     counts = IngestCounts()
     batch = _Batch(store, counts)
@@ -112,19 +127,29 @@ def run_ingest(
             counts.sources_done_before += 1
             advance(counts)
             continue
+        source_validators: dict[str, str] = {}
+        retry_source = False    # an entry failed for a passing reason: the feed must be fetched in full next time
         for record in read_source(source, settings, store):
             result = record if isinstance(record, Skipped) else extract_article(record, settings, repeated)
             if not isinstance(record, Skipped):
                 counts.read += 1
             if isinstance(result, Article):
-                batch.add(result)
-            elif isinstance(record, Skipped) or not result.reason.startswith(("too_short", "no_text")):
+                batch.add(result, pending_validators(record))
+                source_validators.update(pending_validators(record, source=True))
+            elif result.reason == "not_modified":
+                counts.unchanged += 1
+                counts.not_modified += 1
+                log.info("%s: not modified since the last fetch", result.source_ref)
+            elif not result.reason.startswith(_DELIBERATE_SKIPS):
                 counts.failed += 1
+                retry_source = retry_source or is_transient(result.reason)
                 report_failure(result)
             else:
                 counts.skipped += 1
                 report_failure(result)
             advance(counts)
+        if not retry_source:
+            batch.add_validators(sorted(source_validators.items()))
         if key is not None:
             batch.source_finished(key)
     batch.flush()
@@ -170,8 +195,8 @@ def ingest_command(inputs: tuple[str, ...], db: str | None, config_file: str | N
             _process(store, settings, counts.changed_ids, err)
     finally:
         store.close()
-    if counts.read == 0 and counts.sources_done_before == 0:
-        raise SystemExit(2)
+    if counts.read == 0 and counts.sources_done_before == 0 and counts.not_modified == 0:
+        raise SystemExit(2)   # nothing could be read (an unchanged URL was read before: not an error)
 
 
 def _ingest_with_progress(inputs: list[str], store: Store, settings: Settings, err: Console, quiet: bool):

@@ -19,7 +19,10 @@ _LINE_REF = re.compile(r"^(?P<path>.+)#L(?P<line>\d+)$")
 
 
 def article_ref(article: Article, records: dict[str, list[str]] | None = None) -> str:
-    """The input record's own `id` (JSONL records, looked up at `path#L<line>`), else the URL or source path."""
+    """The input record's own `id` (kept on the Article at ingest; for older stores looked up at `path#L<line>`),
+    else the URL or source path."""
+    if article.record_id:
+        return article.record_id
     path, sep, fragment = article.source_ref.partition("#")
     match = _LINE_REF.match(article.source_ref)
     if match:

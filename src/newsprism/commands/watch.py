@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import re
+import signal
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -45,15 +49,24 @@ def parse_duration(text: str) -> float:
     return float(match.group(1)) * _UNIT_SECONDS[(match.group(2) or "s").lower()]
 
 
-def poll_feeds(feeds: list[str], store: Store, settings: Settings, report_skip) -> PollCounts:
-    """Fetch every feed (conditional GET) and store each entry's article; Skipped records go to `report_skip`."""
+def poll_feeds(
+    feeds: list[str], store: Store, settings: Settings, report_skip, counts: PollCounts | None = None
+) -> PollCounts:
+    """Fetch every feed (conditional GET) and store each entry's article; Skipped records go to `report_skip`.
+
+    Each article is committed with its page's HTTP validators in one transaction, and a feed's validators are
+    saved only after all its entries are stored, so an interrupted poll never hides an unstored entry. Pass
+    `counts` to keep what was done so far when the poll is interrupted.
+    """
     from newsprism.ingest import extract_article
-    from newsprism.ingest.http import read_url
+    from newsprism.ingest.http import is_transient, pending_validators, read_url, save_validators
     from newsprism.ingest.robots import DEFAULT_ROBOTS
 
     DEFAULT_ROBOTS.clear()  # robots.txt may change between polls: read it again once per host per poll
-    counts = PollCounts()
+    counts = counts if counts is not None else PollCounts()
     for feed in feeds:
+        feed_validators: dict[str, str] = {}
+        retry_feed = False   # an entry failed for a passing reason: fetch the feed in full next poll
         for record in read_url(feed, settings, store):
             result = record if isinstance(record, Skipped) else extract_article(record, settings)
             if isinstance(result, Skipped):
@@ -61,9 +74,15 @@ def poll_feeds(feeds: list[str], store: Store, settings: Settings, report_skip) 
                     counts.unchanged += 1
                 else:
                     counts.skipped += 1
+                    retry_feed = retry_feed or is_transient(result.reason)
                     report_skip(result)
                 continue
-            _store(result, store, counts)
+            with store.transaction():
+                _store(result, store, counts)
+                save_validators(store, pending_validators(record))
+            feed_validators.update(pending_validators(record, source=True))
+        if not retry_feed:
+            save_validators(store, sorted(feed_validators.items()))
     return counts
 
 
@@ -75,6 +94,27 @@ def _store(article: Article, store: Store, counts: PollCounts) -> None:
     counts.new += status == "new"
     counts.versions += status == "version"
     counts.changed_ids.append(article.id)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is, so the current item is finished or rolled back like on Ctrl-C."""
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into `_Terminated` while watching (main thread only), then restore the old handler."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _process(store: Store, settings: Settings, article_ids: list[str]) -> None:
@@ -96,25 +136,40 @@ def _process(store: Store, settings: Settings, article_ids: list[str]) -> None:
 def watch_command(
     feeds: tuple[str, ...], every: str, max_polls: int | None, no_process: bool, db: str | None, config_file: str | None
 ) -> None:
-    """Poll RSS/Atom feeds (or pages) and ingest new entries into the store; Ctrl-C stops."""
+    """Poll RSS/Atom feeds (or pages) and ingest new entries into the store; Ctrl-C or SIGTERM stops cleanly."""
     interval = parse_duration(every)
     settings = settings_from_args(config_file, db=db)
     store = open_store(settings.db)
     polls = 0
+    total = PollCounts()
     try:
-        while max_polls is None or polls < max_polls:
-            if polls:
-                time.sleep(interval)
-            polls += 1
-            counts = poll_feeds(list(feeds), store, settings, _report_skip)
-            if not no_process:
-                _process(store, settings, counts.changed_ids)
-            stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            click.echo(f"poll {polls} at {stamp}: {counts.line()}")
-    except KeyboardInterrupt:
-        click.echo(f"watch: stopped after {polls} poll(s)", err=True)
+        with _stop_on_sigterm():
+            while max_polls is None or polls < max_polls:
+                if polls:
+                    time.sleep(interval)
+                polls += 1
+                counts = PollCounts()
+                try:
+                    poll_feeds(list(feeds), store, settings, _report_skip, counts)
+                finally:
+                    _add(total, counts)
+                if not no_process:
+                    _process(store, settings, counts.changed_ids)
+                stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                click.echo(f"poll {polls} at {stamp}: {counts.line()}")
+    except KeyboardInterrupt as exc:
+        why = "SIGTERM" if isinstance(exc, _Terminated) else "interrupt"
+        click.echo(f"watch: stopped after {polls} poll(s) ({why}); in total {total.line()}", err=True)
     finally:
         store.close()
+
+
+def _add(total: PollCounts, counts: PollCounts) -> None:
+    """Add one poll's counts to the running total (for the summary when watch stops)."""
+    total.new += counts.new
+    total.versions += counts.versions
+    total.unchanged += counts.unchanged
+    total.skipped += counts.skipped
 
 
 def _report_skip(skipped: Skipped) -> None:

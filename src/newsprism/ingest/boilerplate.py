@@ -3,7 +3,9 @@
 A line is kept when it reads like prose: it ends as a sentence, or is a quotation, or is long. Short
 non-sentence lines (site names, reading times, share buttons, bylines, section labels) are dropped; the
 first headline-like line at the top becomes the title, without a trailing " | Section" / " - Site" suffix.
-Across documents of one outlet, short lines that recur in several documents are dropped too.
+Navigation lines (several short capitalised items separated by | · • » or wide spacing) are dropped and never
+taken as the title. A short capitalised name on the first line, above the title, is reported as the masthead
+(the outlet's name). Across documents of one outlet, short lines that recur in several documents are dropped too.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ _OPEN_QUOTES = "\"“„«‘'"
 _CLOSE_QUOTES = "\"”»’'"
 _TITLE_PIPE = re.compile(r"\s+[|•·»]\s+[^|•·»]+$")
 _TITLE_DASH = re.compile(r"\s+[-–—]\s+([^-–—]+)$")
+_NAV_SPLIT = re.compile(r"\s*[|·•»]\s*|\s{2,}|\t+")
+_DIGIT = re.compile(r"\d")
 
 PROSE_MIN_WORDS = 3        # a punctuated sentence shorter than this is a label ("Read more.")
 LONG_LINE_WORDS = 14       # unpunctuated lines this long are prose (truncated sentences, captions)
@@ -30,6 +34,10 @@ EDGE_LINES = 3             # lines this close to the start/end are judged more s
 EDGE_LONG_LINE_WORDS = 20
 REPEAT_MAX_WORDS = 14      # only short lines can be cross-document furniture
 REPEAT_MIN_DOCS = 2        # seen in this many earlier documents of the outlet: furniture
+NAV_MIN_ITEMS = 3          # a menu has at least this many items ...
+NAV_MAX_ITEM_WORDS = 3     # ... each of at most this many words
+MASTHEAD_MIN_WORDS = 2     # a single capitalised word on top is as likely a section label as a name
+MASTHEAD_MAX_WORDS = 6
 
 
 @dataclass(slots=True)
@@ -39,6 +47,7 @@ class CleanText:
     text: str
     title: str = ""
     removed: list[str] = field(default_factory=list)
+    masthead: str = ""      # the outlet's name printed above the title, when there is one
 
 
 @dataclass(slots=True)
@@ -67,7 +76,10 @@ class RepeatedLines:
 def clean_plain_text(text: str, outlet: str = "", repeated: RepeatedLines | None = None) -> CleanText:
     """Remove page furniture from `text`; paragraphs come back separated by blank lines."""
     lines = split_paragraphs(text)
-    title, title_index = _find_title(lines)
+    # judged on the raw lines: wide spacing between menu items is gone once paragraphs are normalised
+    nav = {" ".join(raw.split()) for raw in text.splitlines() if is_nav_line(raw)}
+    title, title_index = _find_title(lines, nav)
+    masthead = lines[0] if title_index and is_masthead_line(lines[0]) and lines[0] not in nav else ""
     kept: list[str] = []
     removed: list[str] = []
     for index, line in enumerate(lines):
@@ -75,13 +87,35 @@ def clean_plain_text(text: str, outlet: str = "", repeated: RepeatedLines | None
             removed.append(line)
             continue
         at_edge = index < EDGE_LINES or index >= len(lines) - EDGE_LINES
-        drop = not is_prose_line(line, at_edge) or (
+        drop = line in nav or not is_prose_line(line, at_edge) or (
             repeated is not None and _word_count(line) <= REPEAT_MAX_WORDS and repeated.is_repeated(outlet, line)
         )
         (removed if drop else kept).append(line)
     if repeated is not None:
         repeated.add_document(outlet, lines)
-    return CleanText(text="\n\n".join(kept), title=title, removed=removed)
+    return CleanText(text="\n\n".join(kept), title=title, removed=removed, masthead=masthead)
+
+
+def is_nav_line(line: str) -> bool:
+    """A site menu or breadcrumb: NAV_MIN_ITEMS+ short capitalised items split by | · • » or wide spacing."""
+    items = [item for item in _NAV_SPLIT.split(line.strip()) if item]
+    if len(items) < NAV_MIN_ITEMS:
+        return False
+    return all(
+        1 <= _word_count(item) <= NAV_MAX_ITEM_WORDS and item[0].isupper() and not _SENTENCE_END.search(item)
+        for item in items
+    )
+
+
+def is_masthead_line(line: str) -> bool:
+    """A publication name: a few words, the first and every long one capitalised, no digits or end punctuation."""
+    words = _WORD.findall(line)
+    if not MASTHEAD_MIN_WORDS <= len(words) <= MASTHEAD_MAX_WORDS:
+        return False
+    if _DIGIT.search(line) or _SENTENCE_END.search(line) or _is_quotation(line):
+        return False
+    # lower-case words allowed only as short joiners ("Voice of the Valley")
+    return words[0][0].isupper() and all(w[0].isupper() or len(w) <= 3 for w in words)
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -123,9 +157,11 @@ def is_prose_line(line: str, at_edge: bool = False) -> bool:
     return _lowercase_ratio(line) > 0.0 or words >= 6
 
 
-def _find_title(lines: list[str]) -> tuple[str, int | None]:
-    """The first headline-like line among the leading non-prose lines, with its suffix stripped."""
+def _find_title(lines: list[str], nav: set[str] | frozenset[str] = frozenset()) -> tuple[str, int | None]:
+    """The first headline-like line among the leading non-prose lines (menus skipped), with its suffix stripped."""
     for index, line in enumerate(lines[: EDGE_LINES + 3]):
+        if line in nav or is_nav_line(line):
+            continue
         if is_prose_line(line, at_edge=False) and _SENTENCE_END.search(line) and not line.endswith(("?", ":")):
             return "", None
         words = _word_count(line)

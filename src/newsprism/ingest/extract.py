@@ -41,6 +41,8 @@ def extract_article(raw: RawDocument, settings: Settings, repeated: RepeatedLine
     else:
         cleaned = clean_plain_text(raw.content, outlet, repeated)
         text, title, author, published = cleaned.text, cleaned.title, None, None
+        if cleaned.masthead:
+            outlet = outlet_for(raw.outlet, raw.url, raw.source_ref, cleaned.masthead)
     text = text.strip()
     words = len(_WORDS.findall(text))
     if words == 0:
@@ -57,6 +59,7 @@ def extract_article(raw: RawDocument, settings: Settings, repeated: RepeatedLine
         published=to_utc(raw.published) if raw.published else published,
         language=detect_language(text),
         source_ref=raw.source_ref,
+        record_id=raw.extra.get("record_id"),
     )
 
 

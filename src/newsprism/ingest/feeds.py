@@ -16,7 +16,14 @@ from datetime import UTC, datetime
 import feedparser
 import httpx
 
-from newsprism.ingest.http import Fetched, fetch_bytes, fetch_url, make_client
+from newsprism.ingest.http import (
+    SOURCE_VALIDATORS_KEY,
+    Fetched,
+    fetch_bytes,
+    fetch_url,
+    make_client,
+    validator_items,
+)
 from newsprism.ingest.raw import RawDocument
 from newsprism.models import Skipped
 from newsprism.settings import Settings
@@ -34,7 +41,8 @@ def read_feed(url: str, settings: Settings, store: Store | None = None) -> Itera
     Args:
         url: an RSS or Atom feed URL.
         settings: `settings.ingest` limits for the feed and every linked page.
-        store: keeps ETag/Last-Modified of the feed and pages, so a repeated poll fetches nothing new.
+        store: the saved ETag/Last-Modified of the feed and pages are sent, so a repeated poll fetches nothing
+            new; the caller saves new ones after storing (`http.save_validators`).
     Example:
         >>> for record in read_feed("https://example.org/rss.xml", settings, store): ...
     """
@@ -55,8 +63,13 @@ def feed_entries(
         yield Skipped(feed.url, f"bad_feed: {type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}")
         return
     feed_title = parsed.feed.get("title")
+    feed_validators = validator_items(feed)
     for index, entry in enumerate(parsed.entries):
-        yield _entry_record(feed.url, index, entry, feed_title, settings, store, client)
+        record = _entry_record(feed.url, index, entry, feed_title, settings, store, client)
+        if isinstance(record, RawDocument):
+            # saved by the caller once every entry of this feed is committed (never before)
+            record.extra[SOURCE_VALIDATORS_KEY] = feed_validators
+        yield record
 
 
 def _headers_for(feed: Fetched) -> dict[str, str]:

@@ -3,6 +3,11 @@
 `fetch_url` returns one page as a RawDocument (or a Skipped saying why); `read_url` also expands RSS/Atom feeds
 into their entries. Validators (ETag / Last-Modified) live in the store's kv table under namespace "http", so a
 repeated fetch of an unchanged URL costs one 304 and yields `Skipped(url, "not_modified")`.
+
+Validators are never written while fetching: a record carries them in `extra[VALIDATORS_KEY]` (its own page)
+and `extra[SOURCE_VALIDATORS_KEY]` (the feed it came from), and the caller saves them with `save_validators`
+in the transaction that commits the article (a feed's once all its entries are committed). A crash between
+fetch and store therefore never leaves a validator for an article that was not stored.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from newsprism.store import Store
 log = logging.getLogger(__name__)
 
 HTTP_NAMESPACE = "http"
+VALIDATORS_KEY = "http_validators"                 # extra: validators of the record's own page
+SOURCE_VALIDATORS_KEY = "http_source_validators"   # extra: validators of the feed the record came from
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
 TEXT_TYPES = HTML_TYPES | FEED_TYPES | {"text/plain", "text/xml", "application/xml", ""}
@@ -93,7 +100,7 @@ def fetch_url(
         client: a shared httpx client (one is made and closed per call when absent).
     Returns:
         RawDocument(content_type "html" or "text", url = final URL), or Skipped with a reason starting with
-        not_modified, robots_disallowed, too_large, unsupported_type, timeout, redirect_loop, too_many_redirects,
+        not_modified, robots_disallowed, robots_unreachable, too_large, unsupported_type, timeout, redirect_loop, too_many_redirects,
         http_error, fetch_error or bad_url.
 
     Example:
@@ -127,7 +134,11 @@ def raw_document(fetched: Fetched) -> RawDocument:
         content=fetched.text(),
         content_type="html" if is_html else "text",
         url=fetched.url,
-        extra={"http_content_type": fetched.mime, "requested_url": fetched.requested_url},
+        extra={
+            "http_content_type": fetched.mime,
+            "requested_url": fetched.requested_url,
+            VALIDATORS_KEY: validator_items(fetched),
+        },
     )
 
 
@@ -139,7 +150,7 @@ def fetch_bytes(
     client: httpx.Client | None = None,
     robots: RobotsCache | None = None,
 ) -> Fetched | Skipped:
-    """The body of `url` after bounded redirects, or Skipped; validators are saved on success."""
+    """The body of `url` after bounded redirects, or Skipped; validators are sent, not saved (see module doc)."""
     robots = robots or DEFAULT_ROBOTS
     if urlsplit(url).scheme not in ("http", "https"):
         return Skipped(url, "bad_url: only http and https URLs can be fetched")
@@ -149,14 +160,15 @@ def fetch_bytes(
         seen = {url}
         current = url
         for _hop in range(settings.ingest.max_redirects + 1):
-            if settings.ingest.respect_robots and not robots.allowed(client, current, settings.ingest.user_agent):
-                return Skipped(url, f"robots_disallowed: robots.txt forbids {current}")
+            if settings.ingest.respect_robots:
+                refusal = robots.refusal(client, current, settings.ingest.user_agent)
+                if refusal is not None:
+                    return Skipped(url, refusal)
             outcome = _get_with_retries(client, current, settings, _validators(store, current))
             if isinstance(outcome, Skipped):
                 return Skipped(url, outcome.reason)
             if isinstance(outcome, Fetched):
                 outcome.requested_url = url
-                _remember(store, outcome)
                 return outcome
             target = urljoin(current, outcome.location)
             if target in seen:
@@ -261,12 +273,49 @@ def _validators(store: Store | None, url: str) -> dict[str, str]:
     return headers
 
 
-def _remember(store: Store | None, fetched: Fetched) -> None:
-    """Save the response's ETag/Last-Modified under the final URL (and the requested one when redirected)."""
-    if store is None or not fetched.validators:
-        return
+def is_transient(reason: str) -> bool:
+    """A skip worth retrying on the next run (timeout, network error, 5xx/429, robots.txt unreachable).
+
+    A feed with such an entry must not be remembered as seen, or the next conditional GET (304) would hide it.
+    """
+    if reason.startswith(("timeout", "fetch_error", "robots_unreachable")):
+        return True
+    status = re.match(r"http_error: HTTP (\d+)", reason)
+    return status is not None and int(status.group(1)) in _RETRY_STATUSES
+
+
+def validator_items(fetched: Fetched) -> list[tuple[str, str]]:
+    """(URL, saved validators) pairs for the final URL and the requested one; empty without ETag/Last-Modified."""
+    if not fetched.validators:
+        return []
     value = json.dumps(fetched.validators)
-    store.put_values(HTTP_NAMESPACE, [(u, value) for u in {fetched.url, fetched.requested_url}])
+    return [(u, value) for u in sorted({fetched.url, fetched.requested_url})]
 
 
-__all__ = ["HTTP_NAMESPACE", "Fetched", "fetch_bytes", "fetch_url", "make_client", "raw_document", "read_url"]
+def pending_validators(record: RawDocument, *, source: bool = False) -> list[tuple[str, str]]:
+    """The validators `record` carries: its own page's, or (source=True) those of the feed it came from."""
+    items = record.extra.get(SOURCE_VALIDATORS_KEY if source else VALIDATORS_KEY) or []
+    return [(str(key), str(value)) for key, value in items]
+
+
+def save_validators(store: Store, items: list[tuple[str, str]]) -> None:
+    """Remember validators for the next conditional GET; call it inside the transaction that stores the article."""
+    if items:
+        store.put_values(HTTP_NAMESPACE, items)
+
+
+__all__ = [
+    "HTTP_NAMESPACE",
+    "SOURCE_VALIDATORS_KEY",
+    "VALIDATORS_KEY",
+    "Fetched",
+    "fetch_bytes",
+    "fetch_url",
+    "is_transient",
+    "make_client",
+    "pending_validators",
+    "raw_document",
+    "read_url",
+    "save_validators",
+    "validator_items",
+]

@@ -67,6 +67,9 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE kv (namespace TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (namespace, key));
     """,
+    """
+    ALTER TABLE articles ADD COLUMN record_id TEXT;
+    """,
 )
 
 
@@ -154,11 +157,12 @@ class SqliteStore:
             else:
                 article.version = 1
             self._db.execute(
-                "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO articles (id, version, content_hash, url, outlet, title, author, published,"
+                " language, source_ref, text, ingested_at, record_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     article.id, article.version, content_hash, article.url, article.outlet, article.title,
                     article.author, article.published.isoformat() if article.published else None,
-                    article.language, article.source_ref, article.text, _now(),
+                    article.language, article.source_ref, article.text, _now(), article.record_id,
                 ),
             )
             self._db.execute(
@@ -334,6 +338,7 @@ def _article_from_row(row: sqlite3.Row) -> Article:
         language=row["language"],
         source_ref=row["source_ref"] or "",
         version=row["version"],
+        record_id=row["record_id"],
     )
 
 
