@@ -211,13 +211,8 @@ def test_ingest_needs_the_token_and_stores_nothing_without_it(corpus_db):
 
 
 def test_ingest_with_token_stores_articles(corpus_db):
-    pytest.importorskip("newsprism.ingest", reason="ingest stage not present yet")
-    from newsprism import ingest
-
-    if not hasattr(ingest, "extract_article"):
-        pytest.skip("newsprism.ingest.extract_article not present yet")
     text = ("The new footbridge over the canal opened on Monday morning. " * 4).strip()
-    body = {"articles": [{"text": text, "outlet": "Tiny Times", "url": "https://tiny.example/bridge",
+    body = {"articles": [{"id": "tt-17", "text": text, "outlet": "Tiny Times", "url": "https://tiny.example/bridge",
                           "title": "Bridge opens", "published": "2025-07-01T09:00:00Z"}, {"outlet": "Empty"}]}
     app = TestClient(create_app(str(corpus_db), token="s3cret-token"))
     result = app.post("/api/ingest", json=body, headers={"Authorization": "Bearer s3cret-token"})
@@ -225,7 +220,8 @@ def test_ingest_with_token_stores_articles(corpus_db):
     data = result.json()
     assert len(data["stored"]) == 1 and len(data["skipped"]) == 1
     store = SqliteStore(str(corpus_db))
-    assert store.execute("SELECT outlet FROM articles WHERE id = ?", (data["stored"][0]["id"],))[0][0] == "Tiny Times"
+    row = store.execute("SELECT outlet, record_id FROM articles WHERE id = ?", (data["stored"][0]["id"],))[0]
+    assert tuple(row) == ("Tiny Times", "tt-17")
     store.close()
 
 

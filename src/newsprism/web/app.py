@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, Field
 
 from newsprism.errors import NewsprismError
+from newsprism.settings import Settings, load_settings
 from newsprism.store.sqlite import SqliteStore
 from newsprism.web import markup, queries
 from newsprism.web.ingest_api import ingest_records
@@ -43,6 +44,7 @@ def template_env() -> Environment:
 class IngestRecord(BaseModel):
     """One article as in the JSONL format: `text` or `html`, plus metadata."""
 
+    id: str | None = None
     text: str | None = None
     html: str | None = None
     url: str | None = None
@@ -76,8 +78,9 @@ class _ScoreboardCache:
             return self._value
 
 
-def create_app(db_path: str, token: str | None = None) -> FastAPI:
+def create_app(db_path: str, token: str | None = None, settings: Settings | None = None) -> FastAPI:
     """The FastAPI app over the store at `db_path`; `token` enables POST /api/ingest (None disables it)."""
+    settings = settings or load_settings()
     store = SqliteStore(db_path)
     queries.ensure_indexes(store)
     env = template_env()
@@ -196,7 +199,7 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
         if not given.startswith("Bearer ") or not hmac.compare_digest(given[7:].encode(), token.encode()):
             raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
         try:
-            return ingest_records(store, [r.model_dump() for r in body.articles])
+            return ingest_records(store, settings, [r.model_dump(exclude_none=True) for r in body.articles])
         except NewsprismError as exc:
             raise HTTPException(503, str(exc)) from exc
 
