@@ -115,13 +115,6 @@ def test_newsroom_walkthrough_in_chromium(browser, fixture_server):
 
 def test_example_corpus_in_chromium(browser, tmp_path):
     examples = Path(__file__).resolve().parents[1] / "examples" / "harbour-ferry.jsonl"
-    if not examples.exists():
-        pytest.skip("examples/harbour-ferry.jsonl not present yet")
-    from newsprism.cli import cli
-
-    if "ingest" not in cli.commands:
-        pytest.skip("`newsprism ingest` command not present yet")
-    pytest.importorskip("newsprism.pipeline", reason="corpus pipeline (newsprism.pipeline) not present yet")
     db = tmp_path / "examples.db"
     done = subprocess.run(
         [sys.executable, "-c", "from newsprism.cli import main; main()", "ingest", str(examples), "--db", str(db)],

@@ -172,9 +172,6 @@ def test_url_input_goes_through_the_http_module(settings) -> None:
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    import pytest
-
-    pytest.importorskip("newsprism.ingest.http")
     page = (FIXTURES / "harbour_ferry.html").read_bytes()
 
     class Handler(BaseHTTPRequestHandler):

@@ -76,12 +76,9 @@ def read_source(source: str, settings: Settings, store: Store | None = None) -> 
 
 
 def _read_url(url: str, settings: Settings, store: Store | None) -> Iterator[Record]:
-    """A page or a feed, as the http module decides (imported here: it is optional for file input)."""
-    try:
-        from newsprism.ingest.http import read_url
-    except ImportError as exc:
-        yield Skipped(url, f"unsupported: URL input is not available ({exc})")
-        return
+    """A page or a feed, as the http module decides (imported here: file input does not need httpx)."""
+    from newsprism.ingest.http import read_url
+
     yield from read_url(url, settings, store=store)
 
 
