@@ -6,7 +6,9 @@ random sentences from the whole pool; one article in ten is a near-verbatim copy
 of an earlier article of its story. Stories start at random times over one year; articles follow within 3 days.
 Gold story ids are kept for scoring only.
 
-Run: `nice -n 10 python bench/corpus_speed.py --sizes 1000 10000 [--findings-sample 20]`.
+Run: `nice -n 10 python bench/corpus_speed.py --sizes 1000 10000 [--findings-sample 20]` (one size per process
+for an honest peak RSS). `cluster_cpu_s` is the process CPU time of the clustering + copies stage: on shared
+cores it shows the work apart from the waiting (numba kernels may use both cores, so it can exceed wall time).
 """
 
 from __future__ import annotations
@@ -99,8 +101,11 @@ def run(n_articles: int, findings_sample: int, paraphrase: bool) -> dict:
                                       outlet=record["outlet"], published=parse_datetime(record["published"]),
                                       source_ref=f"synthetic#{record['id']}"))
         stored = time.perf_counter()
-        process_articles(store, settings, [r["id"] for r in records], with_findings=False, with_analysis=False)
+        cpu_before = time.process_time()
+        process_articles(store, settings, [r["id"] for r in records], with_findings=False, with_analysis=False,
+                         progress=_progress_log(stored))
         clustered = time.perf_counter()
+        cluster_cpu = time.process_time() - cpu_before
         stories = {a: s.id for s in store.iter_stories() for a in s.article_ids}
         _, _, f1 = bcubed(stories, {r["id"]: r["story"] for r in records})
         # findings (spaCy analysis + compare) for a sample of stories, timed per article
@@ -119,12 +124,26 @@ def run(n_articles: int, findings_sample: int, paraphrase: bool) -> dict:
     return {
         "articles": n_articles, "paraphrase_checks": paraphrase, "store_s": round(stored - started, 1), "cluster_copies_s": round(clustered - stored, 1),
         "cluster_articles_per_s": round(n_articles / (clustered - stored), 1),
+        "cluster_cpu_s": round(cluster_cpu, 1), "cluster_articles_per_cpu_s": round(n_articles / cluster_cpu, 1),
         "ingest_to_stories_articles_per_s": round(n_articles / (clustered - started), 1),
         "stories_bcubed_f1": round(f1, 4), "reuse_links": reuse,
         "findings_sample_articles": len(sample_ids),
         "analyze_findings_articles_per_s": round(len(sample_ids) / max(t1 - t0, 1e-9), 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
+
+
+def _progress_log(started: float):
+    """A progress callback printing to stderr every 10,000 articles (long runs on shared cores)."""
+    import sys
+
+    def report(stage: str, done: int, total: int) -> None:
+        if stage == "stories" and (done % 10_000 < 256 or done == total):
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"{stage} {done}/{total} {time.perf_counter() - started:.0f}s peak {rss:.0f} MB", file=sys.stderr,
+                  flush=True)
+
+    return report
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ import numpy as np
 from newsprism.cluster.copies import detect_reuse
 from newsprism.cluster.stories import StoryClusterer
 from newsprism.index.minhash_lsh import MinHashLSH
+from newsprism.index.vectors import HashedTfidf, SemanticIndex, VectorIndex
 from newsprism.models import Analysis, Article, Reuse, Story, to_utc
 from newsprism.settings import Settings
 from newsprism.store import Store
@@ -28,8 +29,11 @@ NS_ARTICLE = "pipeline.article"        # article id -> {"hash", "story"}
 NS_STATE = "pipeline.state"            # "df" -> document frequencies; "merged" -> {loser: winner}; "running"
 NS_SIGNATURE = "index.minhash"         # article id -> MinHash signature bytes
 NS_DIRTY = "pipeline.dirty_story"      # story id -> "1" while its findings are stale
+NS_VECTOR = "index.vector"             # article id -> semantic vector bytes (float32, SemanticIndex)
 CHUNK = 256
-MAX_PARAPHRASE_STORY = 40              # larger stories: paraphrase checks only via lexical candidates
+MAX_PARAPHRASE_STORY = 40              # larger stories: paraphrase checks via MinHash/semantic candidates only
+SEMANTIC_NEIGHBOURS = 8                # nearest indexed articles per new one: copy candidates across stories
+SEMANTIC_FLOOR = 0.2                   # projected TF-IDF cosine a semantic neighbour needs to be a candidate
 
 
 def process_articles(store: Store, settings: Settings, article_ids: list[str],
@@ -59,11 +63,15 @@ def _process(store: Store, settings: Settings, article_ids: list[str], report: C
     if todo:
         store.put_value(NS_STATE, "running", "1")
         clusterer, lsh = _restore(store, settings, known, todo)
+        semantic = restore_semantic(store, clusterer.tfidf)
         for start in range(0, len(todo), CHUNK):
             chunk = todo[start : start + CHUNK]
-            _process_chunk(store, settings, chunk, clusterer, lsh, known, with_analysis)
+            _process_chunk(store, settings, chunk, clusterer, lsh, known, with_analysis, semantic)
             report("stories", min(start + CHUNK, len(todo)), len(todo))
-        store.put_value(NS_STATE, "running", "")
+        with store.transaction() if hasattr(store, "transaction") else nullcontext():
+            store.put_value(NS_STATE, "semantic", semantic.index.state())  # snapshot: no graph rebuild next run
+            store.put_value(NS_STATE, "semantic_stale", "")
+            store.put_value(NS_STATE, "running", "")
     if with_findings:
         refresh_findings(store, settings, report)
 
@@ -88,8 +96,13 @@ def _progress_bar(progress: Callable[[str, int, int], None] | None) -> Iterator[
 
 
 def _process_chunk(store: Store, settings: Settings, chunk: list[Article], clusterer: StoryClusterer,
-                   lsh: MinHashLSH, known: dict[str, dict], with_analysis: bool) -> None:
-    """One committed unit of work: analyses, story assignment, copies, and the kv state for `chunk`."""
+                   lsh: MinHashLSH, known: dict[str, dict], with_analysis: bool,
+                   semantic: SemanticIndex | None = None) -> None:
+    """One committed unit of work: analyses, story assignment, copies, and the kv state for `chunk`.
+
+    With `semantic`, the chunk's articles are also indexed as cheap vectors, and their nearest indexed articles
+    (any story, any time) become copy candidates: a spun copy filed under another story is still checked.
+    """
     if with_analysis:
         _analyze(store, settings, chunk)
     for article in chunk:
@@ -100,12 +113,17 @@ def _process_chunk(store: Store, settings: Settings, chunk: list[Article], clust
     moved = {i: s for i, s in ((i, clusterer.story(i)) for i in before) if before[i] != s}
     signatures = lsh.signatures([a.text for a in chunk])
     copy_candidates: set[tuple[str, str]] = set()
-    for article, signature in zip(chunk, signatures, strict=True):
-        copy_candidates.update(tuple(sorted((article.id, other))) for other in lsh.query(signature) if other != article.id)
+    for article, others in zip(chunk, lsh.query_many(signatures), strict=True):
+        copy_candidates.update(tuple(sorted((article.id, other))) for other in others if other != article.id)
     within = MinHashLSH(lsh.threshold, lsh.num_perm, lsh.seed, lsh.shingle, (lsh.bands, lsh.rows))
     within.insert_many([a.id for a in chunk], signatures)
     copy_candidates |= within.candidate_pairs()
     lsh.insert_many([a.id for a in chunk], signatures)
+    vectors = None
+    if semantic is not None:
+        vectors = semantic.embed([_semantic_text(a) for a in chunk])
+        semantic.add([a.id for a in chunk], vectors)  # first, so neighbours within the chunk are found too
+        copy_candidates |= semantic_candidates(semantic, [a.id for a in chunk], vectors)
     for article_id, story_id in {**assigned, **moved}.items():
         known.setdefault(article_id, {})["story"] = story_id
     for article in chunk:
@@ -123,10 +141,62 @@ def _process_chunk(store: Store, settings: Settings, chunk: list[Article], clust
                 store.delete_story(story_id)
         store.put_reuse(links)
         store.put_values(NS_SIGNATURE, [(a.id, s.tobytes()) for a, s in zip(chunk, signatures, strict=True)])
+        if vectors is not None:
+            store.put_values(NS_VECTOR, [(a.id, v.tobytes()) for a, v in zip(chunk, vectors, strict=True)])
+            store.put_value(NS_STATE, "semantic_stale", "1")
         store.put_values(NS_ARTICLE, [(i, json.dumps(known[i])) for i in {**assigned, **moved}])
         store.put_values(NS_DIRTY, [(s, "1") for s in dirty if members.get(s)])
         store.put_value(NS_STATE, "df", clusterer.tfidf.state())
         store.put_value(NS_STATE, "merged", json.dumps(clusterer.merged_into))
+
+
+def semantic_candidates(semantic: SemanticIndex, keys: list[str], vectors: np.ndarray, k: int | None = None,
+                        floor: float | None = None) -> set[tuple[str, str]]:
+    """(smaller id, larger id) pairs of each article with its `k` nearest indexed articles at or above `floor`.
+
+    Defaults: `SEMANTIC_NEIGHBOURS` and `SEMANTIC_FLOOR` (read at call time).
+    """
+    k = SEMANTIC_NEIGHBOURS if k is None else k
+    floor = SEMANTIC_FLOOR if floor is None else floor
+    pairs: set[tuple[str, str]] = set()
+    for key, hits in zip(keys, semantic.neighbours(vectors, k + 1, floor), strict=True):
+        pairs.update((min(key, other), max(key, other)) for other, _ in hits if other != key)
+    return pairs
+
+
+def restore_semantic(store: Store, tfidf: HashedTfidf) -> SemanticIndex:
+    """The semantic index as the last run left it: its snapshot, else rebuilt from the stored vectors."""
+    semantic = SemanticIndex(tfidf)
+    snapshot = store.get_value(NS_STATE, "semantic")
+    if isinstance(snapshot, bytes) and store.get_value(NS_STATE, "semantic_stale") != "1":
+        try:
+            semantic.index = VectorIndex.from_state(snapshot)
+            return semantic
+        except Exception as error:  # a snapshot of another hnswlib version: rebuild below
+            log.warning("semantic index snapshot unreadable (%s); rebuilding from stored vectors", error)
+    stored = [(k, np.frombuffer(v, dtype=np.float32)) for k, v in store.iter_values(NS_VECTOR) if isinstance(v, bytes)]
+    stored = [(k, v) for k, v in stored if len(v) == semantic.dim]
+    if stored:
+        semantic.add([k for k, _ in stored], np.stack([v for _, v in stored]))
+    return semantic
+
+
+def similar_articles(store: Store, article_id: str, k: int = 10) -> list[tuple[str, float]]:
+    """The `k` stored articles nearest to `article_id` in the semantic index (id, cosine), best first."""
+    vector = store.get_value(NS_VECTOR, article_id)
+    if not isinstance(vector, bytes):
+        return []
+    df = store.get_value(NS_STATE, "df")
+    tfidf = HashedTfidf()
+    if isinstance(df, bytes):
+        tfidf.load(df)
+    semantic = restore_semantic(store, tfidf)
+    (hits,) = semantic.neighbours(np.frombuffer(vector, dtype=np.float32)[np.newaxis, :], k + 1)
+    return [(other, round(sim, 4)) for other, sim in hits if other != article_id][:k]
+
+
+def _semantic_text(article: Article) -> str:
+    return f"{article.title}\n{article.text}" if article.title else article.text
 
 
 def refresh_findings(store: Store, settings: Settings, report: Callable[[str, int, int], None]) -> None:

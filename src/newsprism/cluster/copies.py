@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsprism.index.minhash_lsh import shingle_hashes
+from newsprism.index.minhash_lsh import shingle_hashes, shingle_hashes_many
 from newsprism.models import Article, Reuse, Span, to_utc
 from newsprism.settings import ClusterSettings
 
@@ -132,11 +132,8 @@ def _sentence_alignment(a: _Side, b: _Side, embed: Embed, threshold: float) -> t
 def _lexical_alignment(source: _Side, derived: _Side, size: int) -> list[tuple[Span, Span]]:
     """Pairs of sentences that share most of their shingles (the copied passages)."""
     pairs = []
-    derived_sets = [
-        (span, set(shingle_hashes(span.text_in(derived.article.text), size).tolist())) for span in derived.sentences
-    ]
-    for span in source.sentences:
-        hashes = set(shingle_hashes(span.text_in(source.article.text), size).tolist())
+    derived_sets = list(zip(derived.sentences, _span_shingle_sets(derived, size), strict=True))
+    for span, hashes in zip(source.sentences, _span_shingle_sets(source, size), strict=True):
         if not hashes:
             continue
         best, best_share = None, 0.5
@@ -147,3 +144,10 @@ def _lexical_alignment(source: _Side, derived: _Side, size: int) -> list[tuple[S
         if best is not None:
             pairs.append((span, best))
     return pairs
+
+
+def _span_shingle_sets(side: _Side, size: int) -> list[set[int]]:
+    """Shingle-hash sets of each sentence of one side, shingled in one batch."""
+    flat, offsets = shingle_hashes_many([span.text_in(side.article.text) for span in side.sentences], size)
+    values = flat.tolist()
+    return [set(values[offsets[i] : offsets[i + 1]]) for i in range(len(side.sentences))]
