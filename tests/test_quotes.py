@@ -58,6 +58,32 @@ def test_according_to():
     assert quote.speaker == "Maria Santos"
 
 
+def test_indirect_content_before_source_and_cue():
+    text = "Engineers doubted the new dam could hold another flood, the report found."
+    quote = quote_with(text, "Engineers doubted")
+    assert [s.text_in(text) for s in quote.content] == ["Engineers doubted the new dam could hold another flood"]
+    assert quote.speaker_span.text_in(text) == "the report"
+    assert quote.cue_span.text_in(text) == "found"
+
+
+def test_outer_attribution_swallows_the_nested_one():
+    # PolNeAR marks only the outer attribution: "sources said" owns the whole clause, "called for" is no cue
+    text = "The fishing treaty called for a ban on night trawling in the fjord, two diplomats said."
+    quotes = find_quotes(text)
+    assert len(quotes) == 1
+    assert quotes[0].speaker == "two diplomats"
+    assert [s.text_in(text) for s in quotes[0].content] == [
+        "The fishing treaty called for a ban on night trawling in the fjord"
+    ]
+
+
+def test_which_source_is_kept_and_names_its_antecedent():
+    text = "Residents blamed the Varn River Authority, which warned that the levee could fail."
+    quote = quote_with(text, "the levee could fail")
+    assert quote.speaker_span.text_in(text) == "which"
+    assert quote.speaker is not None and quote.speaker.endswith("Varn River Authority")
+
+
 def test_speaker_before_quote_with_colon():
     text = "Coach Daniel Brandt was blunt after the defeat: “We did not deserve to win tonight.”"
     assert quote_with(text, "We did not deserve").speaker == "Daniel Brandt"

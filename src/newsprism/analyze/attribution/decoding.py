@@ -1,11 +1,13 @@
-"""From BIO tags to attributions: spans per role, grouped around their cue, then a few whole-text repairs.
+"""From BIO (or BILOU) tags to attributions: spans per role, grouped around their cue, then whole-text repairs.
 
 Grouping: each cue anchors one attribution; a source or content span joins the nearest cue of its paragraph,
 except unquoted content a sentence away from it (a new statement, its speaker carried over). Content without a cue
 continues the previous attribution when that quote was left open at the end of the previous paragraph, or joins
 the next paragraph's attribution when it is itself left open; else it stands alone (`continued`: its speaker is
 the previous one). Repairs: content reaching into a quoted passage takes all of it; a cue with a source but no
-content takes the rest of its sentence; quoted passages of 4+ words the tagger missed become direct quotes.
+content takes the rest of its sentence, else the clause before it ("..., a source said", swallowing an attribution
+nested in it), else the next paragraph ("X said:"); quoted passages of 4+ words the tagger missed become direct
+quotes (joining the next paragraph's quote when left open).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ class Attribution:
 
 
 def spans_of(para: TaggedParagraph) -> list[RawSpan]:
-    """Contiguous same-role runs of a paragraph's labels (an I- without B- starts a span too)."""
+    """Contiguous same-role runs of a paragraph's labels, BIO or BILOU (an I-/L- without B- starts a span too)."""
     spans: list[RawSpan] = []
     current: RawSpan | None = None
     confs: list[float] = []
@@ -53,14 +55,16 @@ def spans_of(para: TaggedParagraph) -> list[RawSpan]:
             current = None
             continue
         tag, role = label.split("-", 1)
-        if current is not None and tag == "I" and current.role == role:
+        if current is not None and tag in "IL" and current.role == role:
             current.end, current.last = tok.end, i
             confs.append(para.confidence[i])
             current.confidence = sum(confs) / len(confs)
-            continue
-        confs = [para.confidence[i]]
-        current = RawSpan(role, tok.start, tok.end, i, i, para.confidence[i])
-        spans.append(current)
+        else:
+            confs = [para.confidence[i]]
+            current = RawSpan(role, tok.start, tok.end, i, i, para.confidence[i])
+            spans.append(current)
+        if tag in "LU":
+            current = None  # a BILOU span ends here
     return spans
 
 
@@ -179,7 +183,8 @@ def _runs_on(previous: Attribution, text: str) -> bool:
 
 
 def add_uncovered_quotes(attributions: list[Attribution], regions: list[Frag], text: str) -> list[Attribution]:
-    """Quoted passages of 4+ words the tagger missed become direct quotes, speaker carried from just before."""
+    """Quoted passages of 4+ words the tagger missed become direct quotes, speaker carried from just before; one
+    left open at its paragraph's end joins the quote that opens the next paragraph, when that one has a cue."""
     line_of = _line_index(text)
     out = list(attributions)
     for start, end in regions:
@@ -188,7 +193,15 @@ def add_uncovered_quotes(attributions: list[Attribution], regions: list[Frag], t
         paragraph = line_of(start)
         before = [a for a in out if a.content and a.content[0][0] < start]
         near = bool(before) and line_of(before[-1].content[-1][0]) >= paragraph - 1
-        out.append(Attribution(content=[(start, end)], paragraph=paragraph, confidence=0.5, continued=near))
+        added = Attribution(content=[(start, end)], paragraph=paragraph, confidence=0.5, continued=near)
+        following = [a for a in out if a.content and a.cue is not None and line_of(a.content[0][0]) == paragraph + 1
+                     and text[a.content[0][0]] in "“\"„"]
+        if following and _runs_on(added, text):
+            # a quote left open at its paragraph's end goes on in the next one: one quote, that one's speaker
+            opening = start - 1 if start > 0 and text[start - 1] in QUOTE_CHARS else start
+            following[0].content.insert(0, (opening, end))
+            continue
+        out.append(added)
         out.sort(key=lambda a: a.content[0][0] if a.content else (a.cue or (0, 0))[0])
     return out
 
@@ -207,22 +220,80 @@ _LEAD = " ,:—–-"
 
 
 def fill_missing_content(attributions: list[Attribution], text: str) -> list[Attribution]:
-    """A cue with its source but no content tagged ("According to X, ...", "X said Friday he ..."): the content
-    is the rest of the sentence after them, when that is at least three words long."""
+    """A cue with its source but no content tagged gets the nearest plausible content, first that applies:
+    the rest of the sentence after them ("According to X, ...", "X said Friday that ..."; a leading "that"
+    included, as PolNeAR marks it), the sentence before them ("..., a source said."), or the next paragraph
+    ("X said:"). Each must be three words or more and not already taken by another attribution, except that
+    it swallows a speakerless, cueless content wholly inside it, and the sentence before swallows any
+    attribution nested wholly inside it ("A called for B, sources said": PolNeAR marks only the outer one)."""
+    dropped: set[int] = set()
     for attribution in attributions:
         if attribution.content or attribution.cue is None or attribution.source is None:
             continue
-        start = max(attribution.cue[1], attribution.source[1])
-        while start < len(text) and text[start] in _LEAD:
-            start += 1
-        if text.startswith("that ", start):
-            start += 5
-        end_match = _SENTENCE_END.search(text, start)
-        end = end_match.start() if end_match else len(text)
-        taken = any(s < end and start < e for a in attributions for s, e in a.content)
-        if not taken and len(text[start:end].split()) >= 3:
-            attribution.content = [(start, end)]
-    return attributions
+        head = min(attribution.cue[0], attribution.source[0])
+        tail = max(attribution.cue[1], attribution.source[1])
+        before = _sentence_before(text, head)
+        for frag in (_rest_of_sentence(text, tail), before, _next_paragraph(text, tail)):
+            if frag is None or len(text[frag[0] : frag[1]].split()) < 3:
+                continue
+            others = [a for a in attributions if a is not attribution and id(a) not in dropped
+                      and any(s < frag[1] and frag[0] < e for s, e in a.content)]
+            if others and all(_inside(a, frag) and (frag is before or a.cue is None and a.source is None)
+                              for a in others):
+                dropped.update(id(a) for a in others)
+                others = []
+            if not others:
+                attribution.content = [frag]
+                break
+    return [a for a in attributions if id(a) not in dropped]
+
+
+def _inside(attribution: Attribution, frag: Frag) -> bool:
+    """Whether every part of an attribution lies within `frag`."""
+    parts = list(attribution.content) + [p for p in (attribution.cue, attribution.source) if p is not None]
+    return all(frag[0] <= s and e <= frag[1] for s, e in parts)
+
+
+_SENTENCE_GAP = re.compile(r"[.!?][”\"’)]?\s+")
+
+
+def _rest_of_sentence(text: str, start: int) -> Frag | None:
+    """From `start` (past separators) to the end of its sentence."""
+    while start < len(text) and text[start] in _LEAD:
+        start += 1
+    end_match = _SENTENCE_END.search(text, start)
+    end = end_match.start() if end_match else len(text)
+    return (start, end) if end > start else None
+
+
+def _sentence_before(text: str, head: int) -> Frag | None:
+    """The clause from its sentence's start up to the comma just before `head` ("..., the source added.")."""
+    end = head
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    if end == 0 or text[end - 1] not in ",—–":
+        return None
+    end -= 1
+    line_start = text.rfind("\n", 0, end) + 1
+    start = line_start
+    for match in _SENTENCE_GAP.finditer(text, line_start, end):
+        start = match.end()
+    return (start, end) if end > start else None
+
+
+def _next_paragraph(text: str, tail: int) -> Frag | None:
+    """The whole next paragraph, when the cue or source ends its paragraph with a colon ("X said:")."""
+    rest, newline, _after = text[tail:].partition("\n")
+    if not newline or rest.strip() not in {":", ""}:
+        return None
+    if rest.strip() != ":" and not text[:tail].rstrip().endswith(":"):
+        return None
+    start = tail + len(rest) + 1
+    while start < len(text) and text[start].isspace():
+        start += 1
+    line_end = text.find("\n", start)
+    end = len(text) if line_end < 0 else line_end
+    return (start, end) if end > start else None
 
 
 def extend_to_quotes(attributions: list[Attribution], regions: list[Frag], text: str) -> list[Attribution]:

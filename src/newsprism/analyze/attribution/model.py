@@ -13,14 +13,14 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from newsprism.analyze.attribution.features import paragraph_features
+from newsprism.analyze.attribution.features import Lexicon, paragraph_features
 from newsprism.analyze.attribution.quotemarks import inside_mask, quoted_regions
 from newsprism.analyze.attribution.tokens import Tok, paragraphs
 from newsprism.errors import ModelError
 
 MODEL_FILE = "attribution.crfsuite"
 LEXICON_FILE = "lexicon.json"
-LABELS = ("O", "B-SRC", "I-SRC", "B-CUE", "I-CUE", "B-CON", "I-CON")
+LABELS = tuple(["O"] + [f"{tag}-{role}" for role in ("SRC", "CUE", "CON") for tag in "BILU"])
 
 
 def artifact_dir() -> Path:
@@ -33,7 +33,8 @@ def artifact_dir() -> Path:
 
 @dataclass(slots=True)
 class TaggedParagraph:
-    """One paragraph's tokens and their predicted BIO labels, with per-token label marginals of the choice."""
+    """One paragraph's tokens and their predicted labels, with the marginal of each chosen label (1.0 for O, which
+    nothing reads: skipping it saves time)."""
 
     tokens: list[Tok]
     labels: list[str]
@@ -53,8 +54,8 @@ class AttributionTagger:
             import pycrfsuite
         except ImportError as exc:
             raise ModelError("python-crfsuite is not installed (pip install python-crfsuite)") from exc
-        lexicon = json.loads(lexicon_path.read_text("utf-8"))
-        self.cue_words: frozenset[str] = frozenset(lexicon["cue_words"])
+        self.lexicon = read_lexicon(lexicon_path)
+        self.cue_words: frozenset[str] = self.lexicon.cue_words
         self._model_path = str(model_path)
         self._local = threading.local()
         self._pycrfsuite = pycrfsuite
@@ -78,10 +79,26 @@ class AttributionTagger:
         tagger = self._tagger()
         out = []
         for para in paragraphs(tokens):
-            labels = list(tagger.tag(paragraph_features(para, inside, self.cue_words)))
-            conf = [tagger.marginal(label, i) for i, label in enumerate(labels)]
+            labels = list(tagger.tag(paragraph_features(para, inside, self.lexicon)))
+            conf = [1.0 if label == "O" else tagger.marginal(label, i) for i, label in enumerate(labels)]
             out.append(TaggedParagraph(para, labels, conf))
         return out
+
+
+def read_lexicon(path: Path) -> Lexicon:
+    """The feature lexicon written by training (cue words, cue ratios, word classes, lemmas)."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return Lexicon(
+            cue_words=frozenset(data["cue_words"]),
+            cue_ratio=dict(data.get("cue_ratio", {})),
+            lemma_ratio=dict(data.get("lemma_ratio", {})),
+            pos=dict(data.get("pos", {})),
+            lemma=dict(data.get("lemma", {})),
+            version=int(data.get("features", 1)),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"{path}: cannot read the attribution lexicon: {exc}") from exc
 
 
 @lru_cache(maxsize=2)

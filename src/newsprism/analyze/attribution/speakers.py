@@ -155,8 +155,9 @@ def heuristic_persons(text: str) -> list[Person]:
 
 
 _RELATIVE = frozenset({"who", "whom", "whose"})
+_RELATIVE_THINGS = frozenset({"which", "that"})  # PolNeAR marks them as the source: "the EU, which said ..."
 _FUNCTION_WORDS = word_set(
-    """but and or after before while when as then also later that which where because so if though although
+    """but and or after before while when as then also later where because so if though although
     meanwhile however still yet"""
 )
 
@@ -219,6 +220,8 @@ class SpeakerResolver:
             return self._pronoun(start) or written
         if len(words) == 1 and words[0] in _RELATIVE:
             return self._antecedent(start) or written
+        if len(words) == 1 and words[0] in _RELATIVE_THINGS:
+            return self._antecedent(start) or self._antecedent_phrase(start) or written
         if words and words[0] == "the" and len(words) <= 5 and any(w in ROLE_NOUNS for w in words[1:]):
             return self._titled(start, set(words[1:])) or written
         return written
@@ -260,6 +263,15 @@ class SpeakerResolver:
         """Who/whom: the person named right before (", who ...")."""
         before = [p for p in self.persons if p.end <= start and not self.text[p.end : start].strip(" ,")]
         return self._remember(before[-1]) if before else None
+
+    def _antecedent_phrase(self, start: int) -> str | None:
+        """Which/that: the phrase just before (", which ..."): its last words back to a boundary, from its first
+        determiner or capitalized word."""
+        clause = re.split(r"[,;:()\n]|\.\s", self.text[max(0, start - 120) : start].rstrip(" ,"))[-1]
+        words = clause.split()[-6:]
+        while words and not (words[0][:1].isupper() or words[0].lower() in {"the", "a", "an"}):
+            words = words[1:]
+        return " ".join(words) or None
 
     def _pronoun(self, start: int) -> str | None:
         """He/she: the previous attribution's person, else the nearest preceding titled person, else any."""
