@@ -11,7 +11,6 @@ from pathlib import Path
 
 import click
 
-from newsprism.compare.verdict import classify_pairs
 from newsprism.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -70,6 +69,8 @@ def _column(path: Path, header: list[str], name: str | None, default: int) -> in
 
 
 def _flush(batch: list[tuple[str, str]]) -> None:
+    from newsprism.compare.verdict import classify_pairs  # loads the models: not at CLI start-up
+
     for verdict in classify_pairs(batch):
         record = {"verdict": verdict.verdict, "same_meaning": verdict.same_meaning, "score": round(verdict.score, 4)}
         click.echo(json.dumps(record))
