@@ -205,8 +205,13 @@ class ParaphraseJudge:
         if self.weight > 0:
             score += self.weight * self.cross_encoder.score_pairs(pairs)
         if self.weight < 1:
+            from threadpoolctl import threadpool_limits
+
             features = self.featurizer.transform(pairs)
-            score += (1 - self.weight) * self.classifier.predict_proba(features)[:, 1].astype(np.float64)
+            # The trees are tiny: waking OpenMP workers for each of them costs far more than it saves.
+            with threadpool_limits(1, user_api="openmp"):
+                proba = self.classifier.predict_proba(features)[:, 1]
+            score += (1 - self.weight) * proba.astype(np.float64)
         return score
 
     def same_meaning(self, pairs: list[tuple[str, str]]) -> np.ndarray:
