@@ -14,7 +14,7 @@ from newsprism.errors import NewsprismError
 COMMAND_MODULES: tuple[str, ...] = ("newsprism.commands.quotes", "newsprism.commands.compare",
     "newsprism.commands.serve", "newsprism.commands.report", "newsprism.commands.ingest",
     "newsprism.commands.pairs", "newsprism.commands.watch",
-    "newsprism.commands.stories")
+    "newsprism.commands.stories", "newsprism.commands.spark")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,0 +1,183 @@
+"""The Spark run (real local[2] Spark) against the local run: same stories, reuse links and findings.
+
+Parity corpus: the bundled examples (5) plus the 37 PolNeAR train texts published 2016-03-01..2016-03-10 (all
+seven outlets, dense enough in time to form multi-outlet stories) when `../shared/data` is present.
+The sample is bounded for two reasons: the test must finish in CI in a few minutes on 2 cores with findings
+(spaCy + MiniLM on both paths), and the local run must see the corpus as one chunk (`pipeline.CHUNK`, 256
+articles): the local pipeline updates document frequencies chunk by chunk, the Spark run uses the run's
+global document frequencies, which equal the local ones only for a single chunk (see docs/spark.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from tests.conftest import DATA, EXAMPLES
+
+from newsprism.models import to_dict
+from newsprism.settings import load_settings
+from newsprism.spark.tables import read_table
+from newsprism.store.sqlite import SqliteStore
+
+pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -e '.[spark]')")
+pytestmark = pytest.mark.spark
+
+POLNEAR_FROM, POLNEAR_TO = "2016-03-01", "2016-03-10"
+
+
+def _java_available() -> bool:
+    try:
+        return subprocess.run(["java", "-version"], capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@pytest.fixture(scope="module")
+def spark():
+    if not _java_available():
+        pytest.skip("no Java runtime: Spark needs Java 17 (apt-get install openjdk-17-jre-headless)")
+    from newsprism.spark.session import spark_session
+
+    session = spark_session("local[2]", app_name="newsprism-tests")
+    yield session
+    session.stop()
+
+
+def polnear_records(root: Path, start: str, end: str) -> list[dict]:
+    """PolNeAR train texts published in [start, end] as JSONL records (outlet, title, date from metadata)."""
+    texts = {p.stem: p for p in (root / "train" / "text").glob("*.txt")}
+    records = []
+    with (root / "metadata.tsv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            path = texts.get(row["filename"])
+            if path is None or not start <= row["publication_date"] <= end:
+                continue
+            records.append({"url": f"https://{row['publisher']}.example/{row['filename']}", "outlet": row["publisher"],
+                            "title": row["title"], "published": f"{row['publication_date']}T12:00:00Z",
+                            "text": path.read_text("utf-8", errors="replace")})
+    return sorted(records, key=lambda r: r["url"])
+
+
+def run_local(corpus: Path, db: Path):
+    """The local path: ingest the corpus folder into SQLite, then process_articles (stories, copies, findings)."""
+    from newsprism.commands.ingest import run_ingest
+    from newsprism.pipeline import process_articles
+
+    settings = load_settings(db=str(db))
+    store = SqliteStore(str(db))
+    counts = run_ingest([str(corpus)], store, settings, lambda skipped: None)
+    process_articles(store, settings, counts.changed_ids)
+    return store
+
+
+def local_results(store) -> tuple[dict, set, dict]:
+    stories = {s.id: list(s.article_ids) for s in store.iter_stories()}
+    reuse = {(r.source_id, r.derived_id, r.kind, r.score, json.dumps(to_dict(r.aligned))) for r in store.iter_reuse()}
+    findings = {sid: [json.dumps(to_dict(f), sort_keys=True) for f in store.get_findings(sid)] for sid in stories}
+    return stories, reuse, {k: v for k, v in findings.items() if v}
+
+
+def spark_results(out: Path) -> tuple[dict, set, dict]:
+    stories = {r["id"]: list(r["article_ids"]) for r in read_table(out, "stories")}
+    reuse = set()
+    for row in read_table(out, "reuse"):
+        data = json.loads(row["data"])
+        reuse.add((row["source_id"], row["derived_id"], row["kind"], row["score"], json.dumps(data["aligned"])))
+    findings: dict[str, list[str]] = {}
+    for row in sorted(read_table(out, "findings"), key=lambda r: (r["story_id"], r["position"])):
+        findings.setdefault(row["story_id"], []).append(json.dumps(json.loads(row["data"]), sort_keys=True))
+    return stories, reuse, findings
+
+
+@pytest.mark.timeout(1500)  # 533 s measured at load average 10-12 on the 2 shared cores; idle CI is faster
+def test_spark_run_equals_local_run(spark, tmp_path):
+    from newsprism.pipeline import CHUNK
+    from newsprism.spark.job import run_pipeline
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(EXAMPLES / "harbour-ferry.jsonl", corpus / "harbour-ferry.jsonl")
+    if (DATA / "polnear").exists():
+        records = polnear_records(DATA / "polnear", POLNEAR_FROM, POLNEAR_TO)
+        (corpus / "polnear.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    store = run_local(corpus, tmp_path / "local.db")
+    assert store.count_articles() <= CHUNK, "the parity corpus must fit one local chunk (see module docstring)"
+    local = local_results(store)
+    store.close()
+
+    out = tmp_path / "tables"
+    counts = run_pipeline(spark, [str(corpus)], str(out), load_settings())
+    remote = spark_results(out)
+
+    assert remote[0] == local[0], "stories differ"
+    assert remote[1] == local[1], "reuse links differ"
+    assert remote[2] == local[2], "findings differ"
+    # the comparison is not vacuous: multi-outlet stories, copies and findings exist
+    assert any(len(ids) > 1 for ids in local[0].values())
+    assert local[1] and local[2]
+    assert counts["articles"] == sum(len(ids) for ids in local[0].values())
+
+
+def test_parquet_input_bad_records_and_load(spark, tmp_path):
+    """Parquet records in, a record without text skipped (the rest go on), tables loaded by `spark load`."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from newsprism.cli import cli
+    from newsprism.spark.job import run_pipeline
+
+    body = ("The Velmora glassworks reopened its western furnace on Tuesday after the Quillon river flood. "
+            "Foreman Tobiah Renwick said that 140 workers returned to the Velmora site this week. ")
+    rows = [
+        {"url": "https://brindle.example/velmora-furnace", "outlet": "Brindle Gazette", "title": "Velmora furnace lit",
+         "published": "2031-05-06T09:00:00Z", "text": body * 3},
+        {"url": "https://ostrava.example/velmora-copy", "outlet": "Ostrava Ledger", "title": "Velmora furnace relit",
+         "published": "2031-05-06T15:00:00Z", "text": body * 3 + "Renwick thanked the Quillon volunteers."},
+        {"url": "https://brindle.example/empty", "outlet": "Brindle Gazette", "title": "No text",
+         "published": "2031-05-07T09:00:00Z", "text": None},
+    ]
+    source = tmp_path / "records.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), source)
+    out = tmp_path / "tables"
+    counts = run_pipeline(spark, [str(source)], str(out), load_settings(), with_findings=False)
+    assert counts["articles"] == 2
+    stories = read_table(out, "stories")
+    assert [len(s["article_ids"]) for s in stories] == [2]
+    links = read_table(out, "reuse")
+    assert len(links) == 1 and links[0]["kind"] in ("verbatim", "near-verbatim")
+
+    db = tmp_path / "loaded.db"
+    result = CliRunner().invoke(cli, ["spark", "load", str(out), "--db", str(db)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    store = SqliteStore(str(db))
+    try:
+        assert store.count_articles() == 2
+        assert [s.article_ids for s in store.iter_stories()] == [stories[0]["article_ids"]]
+        assert len(list(store.iter_reuse())) == 1
+    finally:
+        store.close()
+
+
+def test_connected_components_of_a_long_chain(spark):
+    """Blocks: a 40-link chain and a separate pair come out as two components labelled by their smallest id."""
+    from newsprism.spark.job import connected_components
+
+    chain = [(f"n{i:02d}", f"n{i + 1:02d}") for i in range(40)]
+    edges = spark.createDataFrame(chain[::-1] + [("x1", "x2")], "a string, b string")
+    labels = {r["id"]: r["block"] for r in connected_components(edges).collect()}
+    assert set(labels) == {f"n{i:02d}" for i in range(41)} | {"x1", "x2"}
+    assert {labels[f"n{i:02d}"] for i in range(41)} == {"n00"}
+    assert labels["x2"] == "x1"
+
+
+def test_missing_input_is_a_clear_error(spark, tmp_path):
+    from newsprism.spark.job import SparkRunError, run_pipeline
+
+    with pytest.raises(SparkRunError, match="no such input"):
+        run_pipeline(spark, [str(tmp_path / "absent")], str(tmp_path / "out"), load_settings())
