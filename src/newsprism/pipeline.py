@@ -10,7 +10,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from itertools import combinations
 
 import numpy as np
@@ -68,7 +68,7 @@ def _process(store: Store, settings: Settings, article_ids: list[str], report: C
             chunk = todo[start : start + CHUNK]
             _process_chunk(store, settings, chunk, clusterer, lsh, known, with_analysis, semantic)
             report("stories", min(start + CHUNK, len(todo)), len(todo))
-        with store.transaction() if hasattr(store, "transaction") else nullcontext():
+        with store.transaction():
             store.put_value(NS_STATE, "semantic", semantic.index.state())  # snapshot: no graph rebuild next run
             store.put_value(NS_STATE, "semantic_stale", "")
             store.put_value(NS_STATE, "running", "")
@@ -132,7 +132,7 @@ def _process_chunk(store: Store, settings: Settings, chunk: list[Article], clust
     members = _members(known)
     copy_candidates |= _same_story_pairs(members, dirty, {a.id for a in chunk})
     links = _copies(store, settings, copy_candidates)
-    with store.transaction() if hasattr(store, "transaction") else nullcontext():
+    with store.transaction():
         for story_id in dirty:
             ids = members.get(story_id, [])
             if ids:
