@@ -139,3 +139,12 @@ def test_bracketed_insertion_by_the_reporter_does_not_alter_the_quote():
     in_speech = classify_pair(plain.replace("station", "station in Velmora"), plain.replace("station", "station in Dorsk"))
     in_brackets = classify_pair(plain.replace("station", "station [in Velmora]"), plain.replace("station", "station [in Dorsk]"))
     assert in_speech.verdict == "altered" and in_brackets.verdict == "variant"
+
+
+def test_never_rephrased_as_not_keeps_the_meaning_and_reasons_read_old_to_new():
+    moved = classify_pair("We will never forget the sailors of the lost trawler.",
+                          "The sailors of the lost trawler will not be forgotten.")
+    assert not any(r.startswith(("quantifier", "negation")) for r in moved.reasons)
+    swapped = classify_pair("The canal levy was fully agreed by the council in June.",
+                            "The canal levy was agreed in outline by the council in June.")
+    assert swapped.reasons == ["extent: 'fully' -> 'in outline'"]

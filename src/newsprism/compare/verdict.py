@@ -60,7 +60,8 @@ QUANTIFIERS: dict[str, str] = {
                      "a little"), "some"),
     **dict.fromkeys(("a lot", "lots"), "most"),
     **dict.fromkeys(("few", "little", "rarely", "seldom", "hardly", "barely", "scarcely", "minority"), "few"),
-    **dict.fromkeys(("none", "never", "nobody", "nothing", "nowhere", "neither"), "zero"),
+    # "none", "never", "nobody"... are the zero of this scale, but they are negations too: the negation check
+    # counts them, and counting them here again would call "never forget" -> "not be forgotten" a change.
     **dict.fromkeys(("only", "solely", "merely", "exclusively", "just"), "only"),
 }
 # Degree words only count when one replaces another ("more" -> "less", "partly" -> "fully"): inserted alone they
@@ -322,9 +323,10 @@ def _marker_change(
         added += markers(cb)
     if removed == added or (both_sides and not (removed and added)):
         return None
-    where = [f"{_phrase(ca) or '(nothing)'!r} -> {_phrase(cb) or '(nothing)'!r}" for ca, cb in chunks
-             if markers(ca) != markers(cb)]
-    return f"{label}: {'; '.join(where)}"
+    changed = [(ca, cb) for ca, cb in chunks if markers(ca) != markers(cb)]
+    taken_out = "; ".join(_phrase(ca) for ca, _ in changed if ca) or "(nothing)"
+    put_in = "; ".join(_phrase(cb) for _, cb in changed if cb) or "(nothing)"
+    return f"{label}: {taken_out!r} -> {put_in!r}"
 
 
 def _name_change(chunks: list[Chunk], same_name: SameName | None) -> str | None:
