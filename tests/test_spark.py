@@ -176,6 +176,55 @@ def test_connected_components_of_a_long_chain(spark):
     assert labels["x2"] == "x1"
 
 
+def _components(pairs: list[tuple[str, str]]) -> set[frozenset[str]]:
+    """Connected components of `pairs`, by scipy (an independent reference for the Spark/star versions)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components as scipy_components
+
+    nodes = sorted({n for pair in pairs for n in pair})
+    index = {n: i for i, n in enumerate(nodes)}
+    graph = coo_matrix(([1] * len(pairs), ([index[a] for a, _ in pairs], [index[b] for _, b in pairs])),
+                       shape=(len(nodes), len(nodes)))
+    _, labels = scipy_components(graph, directed=False)
+    groups: dict[int, set[str]] = {}
+    for node, label in zip(nodes, labels, strict=True):
+        groups.setdefault(int(label), set()).add(node)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_star_edges_keep_the_components(spark):
+    """Per-bucket stars: same components as the pairs (alone and after the global rounds), one edge per member."""
+    import random
+
+    from newsprism.spark.job import connected_components
+    from newsprism.spark.stages import star_edges
+
+    rng = random.Random(7)
+    names = [f"w{rng.randrange(10**6):06d}" for _ in range(120)]
+    tasks = [[tuple(rng.sample(names[lo:lo + 50], 2)) for _ in range(45)] for lo in (0, 35, 70)]  # overlapping
+    pairs = [p for task in tasks for p in task]
+    stars = [s for task in tasks for s in star_edges(task)]
+    for task in tasks:
+        local = star_edges(task)
+        assert _components(local) == _components(task)
+        assert len(local) == len({n for p in task for n in p}) - len(_components(task))
+        hubs = {n: min(c) for c in _components(task) for n in c}
+        assert all(hub == hubs[member] != member for hub, member in local)
+    assert _components(stars) == _components(pairs)
+    labels = {r["id"]: r["block"] for r in connected_components(
+        spark.createDataFrame(stars, "a string, b string")).collect()}
+    assert {frozenset(n for n in labels if labels[n] == b) for b in set(labels.values())} == _components(pairs)
+    assert all(labels[n] == min(c) for c in _components(pairs) for n in c)
+
+
+def test_local_session_driver_memory(spark):
+    """Local mode gets a 4g driver heap unless told otherwise (Spark's 1g default overflowed at 10k)."""
+    import os
+
+    expected = os.environ.get("NEWSPRISM_SPARK_DRIVER_MEMORY", "4g")
+    assert spark.sparkContext.getConf().get("spark.driver.memory") == expected
+
+
 def test_missing_input_is_a_clear_error(spark, tmp_path):
     from newsprism.spark.job import SparkRunError, run_pipeline
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -233,7 +234,8 @@ def candidate_edges(spark: Any, articles: Any, settings: Settings, frequencies: 
 
     Each dated article goes to its time bucket (as home) and to the previous bucket (as next); a bucket's task
     pairs home x home and home x next. Undated articles are compared with everything: they join every bucket's
-    task (and one task of their own), so they should be few.
+    task (and one task of their own), so they should be few. Each task emits only a star per local connected
+    component (`stages.star_edges`): the same components as the pairs, with one edge per article, not per pair.
     """
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
@@ -273,10 +275,10 @@ def candidate_edges(spark: Any, articles: Any, settings: Settings, frequencies: 
         for row in rows:
             by_role[row["role"]].append(row)
         home = by_role["home"]
-        found = list(stages.candidate_edges(home, home, cfg, n, vector, within=True))
-        found += stages.candidate_edges(home, by_role["next"], cfg, n, vector, within=False)
-        found += stages.candidate_edges(by_role["undated"], home, cfg, n, vector, within=False)
-        return pd.DataFrame(found, columns=["a", "b"])
+        found = chain(stages.candidate_edges(home, home, cfg, n, vector, within=True),
+                      stages.candidate_edges(home, by_role["next"], cfg, n, vector, within=False),
+                      stages.candidate_edges(by_role["undated"], home, cfg, n, vector, within=False))
+        return pd.DataFrame(stages.star_edges(found), columns=["a", "b"])
 
     return routed.groupBy("key").applyInPandas(pair, "a string, b string")
 
@@ -291,20 +293,36 @@ def connected_components(edges: Any) -> Any:
     from pyspark.sql import functions as F
 
     both = edges.select("a", "b").unionByName(edges.select(F.col("b").alias("a"), F.col("a").alias("b")))
-    both = both.distinct().localCheckpoint()
-    labels = both.groupBy("a").agg(F.least(F.min("b"), F.first("a")).alias("block")) \
-        .withColumnRenamed("a", "id").localCheckpoint()
+    both = _fresh(both.distinct().localCheckpoint())
+    labels = _fresh(both.groupBy("a").agg(F.least(F.min("b"), F.first("a")).alias("block"))
+                    .withColumnRenamed("a", "id").localCheckpoint())
     for _ in range(MAX_COMPONENT_ROUNDS):
         spread = both.join(labels.withColumnRenamed("id", "a"), "a").groupBy("b").agg(F.min("block").alias("m"))
         merged = labels.join(spread.withColumnRenamed("b", "id"), "id", "left") \
             .select("id", F.least("block", F.coalesce("m", "block")).alias("block"))
         jumped = merged.join(merged.select(F.col("id").alias("block"), F.col("block").alias("jump")), "block", "left") \
             .select("id", F.least("block", F.coalesce("jump", "block")).alias("block")).localCheckpoint()
+        jumped = _fresh(jumped)
         changed = jumped.join(labels.withColumnRenamed("block", "old"), "id").filter("block != old").count()
         labels = jumped
         if changed == 0:
             return labels
     raise SparkRunError(f"connected components did not converge in {MAX_COMPONENT_ROUNDS} rounds")
+
+
+def _fresh(frame: Any) -> Any:
+    """The same (checkpointed) rows without the optimizer's size estimate of the plan that made them.
+
+    A local checkpoint keeps its origin plan's statistics, and the size estimate of a join is the product of
+    its inputs': carried from round to round, the labels' estimate grows as a power of 4 per round, and at
+    10k articles computing it (BigInt products) ran the driver out of heap after a dozen rounds. Rebuilt from
+    its RDD inside the JVM (no Python round trip), a frame gets Spark's default estimate again.
+    """
+    from pyspark.sql.classic.dataframe import DataFrame
+
+    session = frame.sparkSession
+    jdf = frame._jdf
+    return DataFrame(session._jsparkSession.createDataFrame(jdf.rdd(), jdf.schema()), session)
 
 
 # ------------------------------------------------------------------------------------------------ copies

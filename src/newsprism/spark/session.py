@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import sys
 
+LOCAL_DRIVER_MEMORY = "4g"  # local mode: the driver JVM also hosts the executors (Spark's default is 1g)
+
 
 def spark_session(master: str | None = "local[*]", app_name: str = "newsprism", memory: str | None = None):
     """Create (or reuse) a SparkSession; `master` may be local[N] or a cluster URL.
 
-    `master=None` keeps the master that spark-submit configured, else uses local[*].
+    `master=None` keeps the master that spark-submit configured, else uses local[*]. `memory` is
+    spark.driver.memory (else $NEWSPRISM_SPARK_DRIVER_MEMORY, else 4g in local mode, else Spark's default).
     """
     from pyspark import SparkConf
     from pyspark.sql import SparkSession
@@ -37,7 +40,8 @@ def spark_session(master: str | None = "local[*]", app_name: str = "newsprism", 
         builder = builder.config("spark.sql.shuffle.partitions", partitions)
     if master.startswith("local"):
         builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-    if memory:
+    memory = memory or os.environ.get("NEWSPRISM_SPARK_DRIVER_MEMORY") or (LOCAL_DRIVER_MEMORY if local else None)
+    if memory:  # read only when this call starts the JVM (the first session of the process)
         builder = builder.config("spark.driver.memory", memory)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel(os.environ.get("NEWSPRISM_SPARK_LOG", "WARN"))

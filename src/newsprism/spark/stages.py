@@ -175,6 +175,29 @@ def candidate_edges(home: list[dict], others: list[dict], cfg: ClusterSettings, 
             yield home[i]["id"], others[j]["id"]
 
 
+def star_edges(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """One star per connected component of `pairs`: (smallest id, member) for every other member.
+
+    Same components as the pairs, but at most one edge per article instead of one per pair: at a low
+    candidate floor most pairs of a time bucket qualify, and millions of pair edges overflowed the JVM heap
+    in the global connected-components rounds. Union-find with path halving, in one task's memory.
+    """
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)  # the root is always its component's smallest id
+    return [(root(node), node) for node in parent if root(node) != node]
+
+
 def _unit_rows(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
     weighted = counts.multiply(idf[np.newaxis, :]).tocsr()
     norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
