@@ -134,3 +134,9 @@ def etag_route(body: bytes, etag: str, content_type: str, last_modified: str | N
         return Reply(body, content_type=content_type, headers=headers)
 
     return route
+
+
+def article_page(title: str, body_html: str) -> bytes:
+    """A small invented article page: `<title>`, `<h1>` and the given paragraphs inside `<article>`."""
+    return (f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+            f"{body_html}</article></body></html>").encode()

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from httpserver import LocalServer, Reply, etag_route
+from httpserver import article_page as page_html
 from newsprism.cli import cli
 from newsprism.commands.watch import parse_duration
 from newsprism.ingest.feeds import read_feed
@@ -29,9 +30,7 @@ _BODY = (
 
 
 def article_page(title: str, lead: str) -> bytes:
-    """A small invented article page."""
-    return (f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
-            f"{_BODY.format(lead=lead)}</article></body></html>").encode()
+    return page_html(title, _BODY.format(lead=lead))
 
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>

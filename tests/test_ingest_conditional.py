@@ -12,7 +12,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from httpserver import LocalServer, Reply, etag_route
+from httpserver import LocalServer, Reply, article_page, etag_route
 from newsprism.commands.ingest import ingest_command, run_ingest
 from newsprism.ingest.http import HTTP_NAMESPACE
 from newsprism.ingest.robots import RobotsCache
@@ -27,9 +27,7 @@ BODY = (
 
 
 def page(title: str, lead: str) -> bytes:
-    """A small invented article page."""
-    return (f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
-            f"{BODY.format(lead=lead)}</article></body></html>").encode()
+    return article_page(title, BODY.format(lead=lead))
 
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
