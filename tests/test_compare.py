@@ -129,6 +129,14 @@ def test_unaligned_sentences_are_grouped_per_article(comparison):
     assert len(farmers) == 1 and _outlet(comparison, farmers[0].detail["article_id"]) == "Valley Times"
 
 
+def test_sentence_of_a_unique_fact_is_not_listed_again_as_a_unique_sentence(comparison):
+    facts = [f for f in comparison.findings if f.kind == "unique" and f.detail["what"] == "fact"]
+    assert any("8.5 million" in f.detail["sentence"] for f in facts)
+    listed = [s for f in comparison.findings if f.kind == "unique" and f.detail["what"] == "sentences"
+              for s in f.detail["sentences"]]
+    assert listed and not any("8.5 million" in s for s in listed)
+
+
 def test_quote_split_in_one_outlet_and_merged_in_another_is_one_statement(comparison):
     gates = [f for f in comparison.findings if f.kind in ("verbatim", "variant", "altered")
              and any("every gate" in t for t in _texts(comparison, f))]

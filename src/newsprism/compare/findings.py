@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import combinations
 from typing import Any
 
@@ -233,9 +233,15 @@ def informativeness(text: str) -> float:
 
 
 def unique_unit_findings(
-    groups: list[list[Unit]], partners: dict[int, set[int]], analyses: list[Analysis]
+    groups: list[list[Unit]], partners: dict[int, set[int]], analyses: list[Analysis], cited: Iterable[Span] = ()
 ) -> list[Finding]:
-    """Quotes only one article has (one finding each) and its most informative unaligned sentences (one per article)."""
+    """Quotes only one article has (one finding each) and its most informative unaligned sentences (one per article).
+
+    Sentences holding a `cited` span (a unique fact already reported with its sentence) are not listed again.
+    """
+    cited_by_article: dict[str, list[Span]] = {}
+    for span in cited:
+        cited_by_article.setdefault(span.article_id, []).append(span)
     findings: list[Finding] = []
     lone_sentences: dict[int, list[Unit]] = {}
     for group in groups:
@@ -255,7 +261,11 @@ def unique_unit_findings(
             lone_sentences.setdefault(article_index, []).extend(units)
     for article_index, units in sorted(lone_sentences.items()):
         article = analyses[article_index].article
-        best = sorted(units, key=lambda u: -informativeness(u.text))[:UNIQUE_SENTENCES_PER_ARTICLE]
+        facts = cited_by_article.get(article.id, [])
+        uncited = [u for u in units if not any(u.span.start <= f.start and f.end <= u.span.end for f in facts)]
+        if not uncited:
+            continue
+        best = sorted(uncited, key=lambda u: -informativeness(u.text))[:UNIQUE_SENTENCES_PER_ARTICLE]
         best.sort(key=lambda u: u.span.start)
         findings.append(Finding(
             kind="unique",
