@@ -141,6 +141,46 @@ def test_feed_ingest_killed_between_fetch_and_store_loses_nothing(tmp_path):
     assert _count(db) == 2
 
 
+@pytest.mark.timeout(120)
+def test_url_ingest_stopped_by_sigterm_keeps_what_it_stored_and_resumes(tmp_path):
+    """SIGTERM (a service manager's stop) while the second page loads: exit 143 with one line, the first page
+    stays stored with its validators, and the re-run stores only the second (no duplicate, no lost page)."""
+    db = tmp_path / "t.db"
+    slow = {"on": True}
+
+    def lights(request) -> Reply:
+        return Reply(page("Quay lights dimmed", "The quay lights went low."), delay_s=30.0 if slow["on"] else 0.0)
+
+    program = "import sys; from newsprism.cli import main; main(sys.argv[1:])"
+    with LocalServer() as server:
+        server.routes.update({
+            "/n/lanterns": etag_route(page("Lanterns on the quay", "Paper lanterns lit the quay."), '"p1"',
+                                      "text/html"),
+            "/n/lights": lights,
+        })
+        command = [sys.executable, "-c", program, "ingest", server.url("/n/lanterns"), server.url("/n/lights"),
+                   "--db", str(db), "--no-process", "--quiet"]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            while server.hits("/n/lights") == 0 and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert server.hits("/n/lights") == 1, "the ingest never reached the second page"
+            process.send_signal(signal.SIGTERM)
+            _, err = process.communicate(timeout=20)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        assert process.returncode == 143, err
+        assert err.strip().splitlines()[-1] == "aborted (SIGTERM)"
+        assert _count(db) == 1
+        slow["on"] = False
+        rerun = subprocess.run(command[:-1], capture_output=True, text=True, timeout=90)
+        assert rerun.returncode == 0, rerun.stderr
+        assert server.requests_for("/n/lanterns")[-1].headers.get("if-none-match") == '"p1"'
+    assert _count(db) == 2
+
+
 def _flaky_quay_server(healthy: dict) -> LocalServer:
     """The quay feed: the first page always answers, the second answers 503 until `healthy["on"]` is set."""
     server = LocalServer()

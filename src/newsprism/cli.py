@@ -9,6 +9,7 @@ import sys
 import click
 
 from newsprism.errors import NewsprismError
+from newsprism.termination import Terminated, stop_on_sigterm
 
 # Each module defines one or more click commands and a `register(group)` function.
 COMMAND_MODULES: tuple[str, ...] = ("newsprism.commands.quotes", "newsprism.commands.compare",
@@ -33,10 +34,12 @@ for _module in COMMAND_MODULES:
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: usage and input errors exit 2 with one line on stderr."""
     try:
-        cli.main(args=argv, prog_name="newsprism", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(130)
+        with stop_on_sigterm():
+            cli.main(args=argv, prog_name="newsprism", standalone_mode=False)
+    except click.exceptions.Abort as exc:
+        terminated = isinstance(exc.__cause__, Terminated)
+        click.echo("aborted (SIGTERM)" if terminated else "aborted", err=True)
+        sys.exit(143 if terminated else 130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(2)

@@ -120,38 +120,42 @@ def run_ingest(
     own_files = _store_files(settings.db)
     sources = [s for s in expand_inputs(inputs) if s not in own_files and str(Path(s).resolve()) not in own_files]
     counts.sources_total = len(sources)
-    for source in sources:
-        counts.sources_seen += 1
-        key = source_key(source)
-        if key is not None and store.source_status(key) == DONE:
-            counts.sources_done_before += 1
-            advance(counts)
-            continue
-        source_validators: dict[str, str] = {}
-        retry_source = False    # an entry failed for a passing reason: the feed must be fetched in full next time
-        for record in read_source(source, settings, store):
-            result = record if isinstance(record, Skipped) else extract_article(record, settings, repeated)
-            if not isinstance(record, Skipped):
-                counts.read += 1
-            if isinstance(result, Article):
-                batch.add(result, pending_validators(record))
-                source_validators.update(pending_validators(record, source=True))
-            elif result.reason == "not_modified":
-                counts.unchanged += 1
-                counts.not_modified += 1
-                log.info("%s: not modified since the last fetch", result.source_ref)
-            elif not result.reason.startswith(_DELIBERATE_SKIPS):
-                counts.failed += 1
-                retry_source = retry_source or is_transient(result.reason)
-                report_failure(result)
-            else:
-                counts.skipped += 1
-                report_failure(result)
-            advance(counts)
-        if not retry_source:
-            batch.add_validators(sorted(source_validators.items()))
-        if key is not None:
-            batch.source_finished(key)
+    try:
+        for source in sources:
+            counts.sources_seen += 1
+            key = source_key(source)
+            if key is not None and store.source_status(key) == DONE:
+                counts.sources_done_before += 1
+                advance(counts)
+                continue
+            source_validators: dict[str, str] = {}
+            retry_source = False    # an entry failed for a passing reason: the feed must be fetched in full next time
+            for record in read_source(source, settings, store):
+                result = record if isinstance(record, Skipped) else extract_article(record, settings, repeated)
+                if not isinstance(record, Skipped):
+                    counts.read += 1
+                if isinstance(result, Article):
+                    batch.add(result, pending_validators(record))
+                    source_validators.update(pending_validators(record, source=True))
+                elif result.reason == "not_modified":
+                    counts.unchanged += 1
+                    counts.not_modified += 1
+                    log.info("%s: not modified since the last fetch", result.source_ref)
+                elif not result.reason.startswith(_DELIBERATE_SKIPS):
+                    counts.failed += 1
+                    retry_source = retry_source or is_transient(result.reason)
+                    report_failure(result)
+                else:
+                    counts.skipped += 1
+                    report_failure(result)
+                advance(counts)
+            if not retry_source:
+                batch.add_validators(sorted(source_validators.items()))
+            if key is not None:
+                batch.source_finished(key)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: keep the articles read in full; the current record is read again
+        batch.flush()
+        raise
     batch.flush()
     advance(counts)
     return counts

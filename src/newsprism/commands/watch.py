@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import logging
 import re
-import signal
-import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -19,6 +15,7 @@ from newsprism.commands.options import config_option, db_option, settings_from_a
 from newsprism.models import Article, Skipped
 from newsprism.settings import Settings
 from newsprism.store import Store, open_store
+from newsprism.termination import Terminated, stop_on_sigterm
 
 log = logging.getLogger(__name__)
 
@@ -96,27 +93,6 @@ def _store(article: Article, store: Store, counts: PollCounts) -> None:
     counts.changed_ids.append(article.id)
 
 
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where the process is, so the current item is finished or rolled back like on Ctrl-C."""
-
-
-@contextlib.contextmanager
-def _stop_on_sigterm() -> Iterator[None]:
-    """Turn SIGTERM into `_Terminated` while watching (main thread only), then restore the old handler."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: object) -> None:
-        raise _Terminated()
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def _process(store: Store, settings: Settings, article_ids: list[str]) -> None:
     """Update stories and findings for new articles when the pipeline module is installed."""
     if not article_ids or importlib.util.find_spec("newsprism.pipeline") is None:
@@ -143,7 +119,7 @@ def watch_command(
     polls = 0
     total = PollCounts()
     try:
-        with _stop_on_sigterm():
+        with stop_on_sigterm():
             while max_polls is None or polls < max_polls:
                 if polls:
                     time.sleep(interval)
@@ -158,7 +134,7 @@ def watch_command(
                 stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
                 click.echo(f"poll {polls} at {stamp}: {counts.line()}")
     except KeyboardInterrupt as exc:
-        why = "SIGTERM" if isinstance(exc, _Terminated) else "interrupt"
+        why = "SIGTERM" if isinstance(exc, Terminated) else "interrupt"
         click.echo(f"watch: stopped after {polls} poll(s) ({why}); in total {total.line()}", err=True)
     finally:
         store.close()
