@@ -8,6 +8,7 @@ Usage:
 
 from __future__ import annotations
 
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -140,3 +141,23 @@ def article_page(title: str, body_html: str) -> bytes:
     """A small invented article page: `<title>`, `<h1>` and the given paragraphs inside `<article>`."""
     return (f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
             f"{body_html}</article></body></html>").encode()
+
+
+def signal_on_hit(command: list[str], server: LocalServer, path: str, signum: int,
+                  timeout_s: float = 60.0) -> tuple[subprocess.Popen, str]:
+    """Run `command`, send it `signum` as soon as it has requested `path` from `server`, wait for it to exit.
+
+    Returns the finished process and its stderr. Fails if the process never reached `path`.
+    """
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while server.hits(path) == 0 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.hits(path) == 1, f"the process never requested {path}"
+        process.send_signal(signum)
+        _, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return process, err

@@ -5,12 +5,11 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from click.testing import CliRunner
 
-from httpserver import LocalServer, Reply, etag_route
+from httpserver import LocalServer, Reply, etag_route, signal_on_hit
 from httpserver import article_page as page_html
 from newsprism.cli import cli
 from newsprism.commands.watch import parse_duration
@@ -175,12 +174,14 @@ def test_watch_stops_cleanly_on_ctrl_c(tmp_path):
     assert "stopped after 1 poll" in err
 
 
-def _watch_process(feed_url: str, db, every: str) -> subprocess.Popen:
+def _watch_command(feed_url: str, db, every: str) -> list[str]:
     program = "import sys; from newsprism.cli import main; main(sys.argv[1:])"
-    return subprocess.Popen(
-        [sys.executable, "-c", program, "watch", feed_url, "--every", every, "--db", str(db), "--no-process"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
+    return [sys.executable, "-c", program, "watch", feed_url, "--every", every, "--db", str(db), "--no-process"]
+
+
+def _watch_process(feed_url: str, db, every: str) -> subprocess.Popen:
+    return subprocess.Popen(_watch_command(feed_url, db, every), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
 
 
 @pytest.mark.timeout(60)
@@ -212,17 +213,8 @@ def test_watch_sigterm_mid_poll_keeps_stored_entries_and_no_feed_validators(tmp_
             "/news/river-path": Reply(article_page("Council backs river path", "Plans for a new path won.")),
             "/news/missing-page": Reply(article_page("Bakery wins county prize", "The rye loaf won."), delay_s=30),
         })
-        process = _watch_process(server.url("/rss.xml"), db, "60s")
-        try:
-            deadline = time.monotonic() + 60
-            while server.hits("/news/missing-page") == 0 and process.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert server.hits("/news/missing-page") == 1, "watch never reached the second entry"
-            process.send_signal(signal.SIGTERM)
-            out, err = process.communicate(timeout=20)
-        finally:
-            if process.poll() is None:
-                process.kill()
+        process, err = signal_on_hit(_watch_command(server.url("/rss.xml"), db, "60s"), server,
+                                     "/news/missing-page", signal.SIGTERM)
     assert process.returncode == 0, err
     assert "stopped after 1 poll(s) (SIGTERM)" in err and "1 new" in err
     store = SqliteStore(str(db))

@@ -7,12 +7,11 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 
 import pytest
 from click.testing import CliRunner
 
-from httpserver import LocalServer, Reply, article_page, etag_route
+from httpserver import LocalServer, Reply, article_page, etag_route, signal_on_hit
 from newsprism.commands.ingest import ingest_command, run_ingest
 from newsprism.ingest.http import HTTP_NAMESPACE
 from newsprism.ingest.robots import RobotsCache
@@ -99,6 +98,15 @@ def test_validators_are_not_saved_when_the_store_write_fails(tmp_path):
         store.close()
 
 
+def _lights_route(slow: dict):
+    """The second quay page: it answers after 30 s while `slow["on"]`, at once afterwards."""
+
+    def lights(request) -> Reply:
+        return Reply(page("Quay lights dimmed", "The quay lights went low."), delay_s=30.0 if slow["on"] else 0.0)
+
+    return lights
+
+
 def _count(db) -> int:
     with sqlite3.connect(db, timeout=30) as conn:
         return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
@@ -110,10 +118,7 @@ def test_feed_ingest_killed_between_fetch_and_store_loses_nothing(tmp_path):
     re-run must not be answered 304 for the feed or that page, and ends with both articles stored."""
     db = tmp_path / "k.db"
     slow = {"on": True}
-
-    def lights(request) -> Reply:
-        return Reply(page("Quay lights dimmed", "The quay lights went low."), delay_s=30.0 if slow["on"] else 0.0)
-
+    lights = _lights_route(slow)
     program = "from newsprism.commands.ingest import ingest_command; ingest_command()"
     with LocalServer() as server:
         server.routes.update({
@@ -123,17 +128,7 @@ def test_feed_ingest_killed_between_fetch_and_store_loses_nothing(tmp_path):
             "/n/lights": lights,
         })
         command = [sys.executable, "-c", program, server.url("/rss.xml"), "--db", str(db), "--no-process", "--quiet"]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        try:
-            deadline = time.monotonic() + 60
-            while server.hits("/n/lights") == 0 and process.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert server.hits("/n/lights") == 1, "the ingest never reached the second entry"
-            process.send_signal(signal.SIGKILL)
-            process.wait(timeout=20)
-        finally:
-            if process.poll() is None:
-                process.kill()
+        signal_on_hit(command, server, "/n/lights", signal.SIGKILL)
         slow["on"] = False
         rerun = subprocess.run(command, capture_output=True, text=True, timeout=90)
         assert rerun.returncode == 0, rerun.stderr
@@ -147,10 +142,7 @@ def test_url_ingest_stopped_by_sigterm_keeps_what_it_stored_and_resumes(tmp_path
     stays stored with its validators, and the re-run stores only the second (no duplicate, no lost page)."""
     db = tmp_path / "t.db"
     slow = {"on": True}
-
-    def lights(request) -> Reply:
-        return Reply(page("Quay lights dimmed", "The quay lights went low."), delay_s=30.0 if slow["on"] else 0.0)
-
+    lights = _lights_route(slow)
     program = "import sys; from newsprism.cli import main; main(sys.argv[1:])"
     with LocalServer() as server:
         server.routes.update({
@@ -160,17 +152,7 @@ def test_url_ingest_stopped_by_sigterm_keeps_what_it_stored_and_resumes(tmp_path
         })
         command = [sys.executable, "-c", program, "ingest", server.url("/n/lanterns"), server.url("/n/lights"),
                    "--db", str(db), "--no-process", "--quiet"]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        try:
-            deadline = time.monotonic() + 60
-            while server.hits("/n/lights") == 0 and process.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert server.hits("/n/lights") == 1, "the ingest never reached the second page"
-            process.send_signal(signal.SIGTERM)
-            _, err = process.communicate(timeout=20)
-        finally:
-            if process.poll() is None:
-                process.kill()
+        process, err = signal_on_hit(command, server, "/n/lights", signal.SIGTERM)
         assert process.returncode == 143, err
         assert err.strip().splitlines()[-1] == "aborted (SIGTERM)"
         assert _count(db) == 1
