@@ -125,6 +125,13 @@ class StoryClusterer:
             self._assign(article, counts[index])
         return {a.id: self.story(a.id) for a in batch}
 
+    def observe(self, articles: Iterable[Article]) -> None:
+        """Count articles into the document frequencies without assigning them (they were clustered elsewhere,
+        e.g. by a Spark run), so later batches weigh terms as if this clusterer had seen them."""
+        batch = list(articles)
+        if batch:
+            self.tfidf.observe(self.tfidf.counts([_document(a) for a in batch]))
+
     def story(self, article_id: str) -> str:
         """The current story id of an article (following merges)."""
         story_id = self.story_of[article_id]
@@ -259,8 +266,24 @@ def _pair_score(cosine: float, keys: frozenset[str], other: frozenset[str], cfg:
     return score
 
 
+def pair_scores(cosine: np.ndarray, shared: np.ndarray, sizes: tuple[np.ndarray, np.ndarray],
+                shared_years: np.ndarray, years: tuple[np.ndarray, np.ndarray], cfg: ClusterSettings) -> np.ndarray:
+    """`_pair_score` over many pairs at once, from counts: keys shared and each side's key count, and the same
+    for years. Blocking (Spark) uses it to find the pairs strong enough to put two articles in one story."""
+    smaller = np.minimum(*sizes)
+    overlap = shared / np.maximum(smaller, 1)
+    score = np.where(smaller > 0, cosine + cfg.entity_weight * (overlap - cfg.entity_expected), cosine)
+    disjoint_years = (years[0] > 0) & (years[1] > 0) & (shared_years == 0)
+    return score - np.where(disjoint_years, cfg.year_penalty, 0.0)
+
+
+def is_year(key: str) -> bool:
+    """A salient key that is a year (19xx, 20xx): articles dated to different years are different events."""
+    return len(key) == 5 and key[:3] in {"#19", "#20"}
+
+
 def _years(keys: frozenset[str]) -> set[str]:
-    return {k for k in keys if len(k) == 5 and k[:3] in {"#19", "#20"}}
+    return {k for k in keys if is_year(k)}
 
 
 def _document(article: Article) -> str:

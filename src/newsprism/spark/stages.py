@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from newsprism.cluster.stories import StoryClusterer
+from newsprism.cluster.stories import StoryClusterer, is_year, pair_scores, salient_keys
 from newsprism.index.minhash_lsh import MinHashLSH
 from newsprism.index.vectors import HashedTfidf
 from newsprism.models import (
@@ -147,8 +147,11 @@ def bucket_of(stamp: float | None, cfg: ClusterSettings) -> int:
 
 def candidate_edges(home: list[dict], others: list[dict], cfg: ClusterSettings, n_docs: int,
                     df: np.ndarray, within: bool) -> Iterator[tuple[str, str]]:
-    """Pairs (home article, other article) that the clusterer could compare: TF-IDF cosine at least the
-    candidate floor (less a small margin) under the run's document frequencies, and inside the time window.
+    """Pairs (home article, other article) strong enough to put both in one story: inside the time window,
+    TF-IDF cosine at least the candidate floor under the run's document frequencies, and pair score (cosine
+    adjusted by shared names, `stories.pair_scores`) at least the lower of the story and merge thresholds,
+    each less a small margin. Weaker pairs are scored by the clusterer but can never decide a story (see
+    docs/spark.md), so they do not link blocks.
 
     `within`: `others` is `home` itself (upper triangle only). Rows are `{"id", "title", "text", "moment"}`.
     """
@@ -158,21 +161,60 @@ def candidate_edges(home: list[dict], others: list[dict], cfg: ClusterSettings, 
     idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
     left = _unit_rows(tfidf.counts([_document(r["title"], r["text"]) for r in home]), idf)
     right = left if within else _unit_rows(tfidf.counts([_document(r["title"], r["text"]) for r in others]), idf)
+    keys_l, years_l, keys_r, years_r = _key_matrices(home, None if within else others)
+    if within:
+        keys_r, years_r = keys_l, years_l
+    sizes = (np.diff(keys_l.indptr), np.diff(keys_r.indptr))
+    year_sizes = (np.diff(years_l.indptr), np.diff(years_r.indptr))
     window = cfg.window_days * 86400.0
     floor = cfg.candidate_floor - COSINE_MARGIN
+    decisive = min(cfg.story_threshold, cfg.merge_threshold) - COSINE_MARGIN
     times_l = np.array([np.nan if r["moment"] is None else r["moment"] for r in home])
     times_r = times_l if within else np.array([np.nan if r["moment"] is None else r["moment"] for r in others])
-    right_t = right.T.tocsc()
+    right_t, keys_rt, years_rt = right.T.tocsc(), keys_r.T.tocsc(), years_r.T.tocsc()
     for start in range(0, left.shape[0], _TILE_ROWS):
-        product = (left[start : start + _TILE_ROWS] @ right_t).tocoo()
+        stop = start + _TILE_ROWS
+        product = (left[start:stop] @ right_t).tocoo()
         rows, cols = product.row + start, product.col
         keep = product.data >= floor
         if within:
             keep &= cols > rows
         gap = np.abs(times_l[rows] - times_r[cols])
         keep &= np.isnan(gap) | (gap <= window)
-        for i, j in zip(rows[keep], cols[keep], strict=True):
+        rows, cols, cosine = rows[keep], cols[keep], product.data[keep]
+        if decisive > 0 and len(rows):  # a threshold <= 0 would let any scored pair decide: keep them all
+            shared = _values_at((keys_l[start:stop] @ keys_rt).tocsr(), rows - start, cols)
+            shared_years = _values_at((years_l[start:stop] @ years_rt).tocsr(), rows - start, cols)
+            scores = pair_scores(cosine, shared, (sizes[0][rows], sizes[1][cols]), shared_years,
+                                 (year_sizes[0][rows], year_sizes[1][cols]), cfg)
+            strong = scores >= decisive
+            rows, cols = rows[strong], cols[strong]
+        for i, j in zip(rows, cols, strict=True):
             yield home[i]["id"], others[j]["id"]
+
+
+def _key_matrices(home: list[dict], others: list[dict] | None) -> tuple[sparse.csr_matrix, ...]:
+    """Binary article x salient-key matrices (all keys, years only) of `home` and `others` (or None), over
+    one vocabulary: their products count the keys two articles share."""
+    vocabulary: dict[str, int] = {}
+    matrices = []
+    for rows in (home, others or []):
+        keysets = [salient_keys(f"{r['title'] or ''}. {r['text'] or ''}") for r in rows]
+        for is_wanted in (lambda key: True, is_year):
+            indices = [[vocabulary.setdefault(k, len(vocabulary)) for k in keys if is_wanted(k)] for keys in keysets]
+            matrices.append(indices)
+    shape_width = max(len(vocabulary), 1)
+    out = []
+    for indices in matrices:
+        indptr = np.cumsum([0] + [len(i) for i in indices])
+        flat = np.fromiter((k for i in indices for k in i), dtype=np.int64, count=int(indptr[-1]))
+        out.append(sparse.csr_matrix((np.ones(len(flat)), flat, indptr), shape=(len(indices), shape_width)))
+    return tuple(out)
+
+
+def _values_at(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """matrix[rows[k], cols[k]] for every k (zero where nothing is stored)."""
+    return np.asarray(matrix[rows, cols]).ravel()
 
 
 def star_edges(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -297,6 +339,7 @@ def semantic_neighbours(queries: list[dict], members: list[dict], k: int, floor:
     if not queries or not members:
         return
     index = SemanticIndex(HashedTfidf(8))
+    members = sorted(members, key=lambda m: m["id"])  # the same graph however the shard's rows were partitioned
     index.add([m["id"] for m in members], np.array([m["vector"] for m in members], dtype=np.float32))
     vectors = np.array([q["vector"] for q in queries], dtype=np.float32)
     for query, hits in zip(queries, index.neighbours(vectors, k, floor), strict=True):
