@@ -115,7 +115,8 @@ class VectorIndex:
         if needed > self._index.get_max_elements():
             self._index.resize_index(max(needed, 2 * self._index.get_max_elements()))
         labels = np.arange(len(self._keys), needed)
-        self._index.add_items(np.asarray(vectors, dtype=np.float32), labels, num_threads=2)
+        # one thread: the graph, and so every neighbour list, then depends only on the order of insertion
+        self._index.add_items(np.asarray(vectors, dtype=np.float32), labels, num_threads=1)
         self._keys.extend(keys)
         self._labels.update(zip(keys, labels.tolist(), strict=True))
 
