@@ -130,16 +130,19 @@ def test_parquet_input_bad_records_and_load(spark, tmp_path):
     import pyarrow.parquet as pq
 
     from newsprism.cli import cli
+    from newsprism.commands.ingest import run_ingest
+    from newsprism.pipeline import process_articles
     from newsprism.spark.job import run_pipeline
 
     body = ("The Velmora glassworks reopened its western furnace on Tuesday after the Quillon river flood. "
             "Foreman Tobiah Renwick said that 140 workers returned to the Velmora site this week. ")
     rows = [
-        {"url": "https://brindle.example/velmora-furnace", "outlet": "Brindle Gazette", "title": "Velmora furnace lit",
+        {"id": "brindle-17", "url": "https://brindle.example/velmora-furnace", "outlet": "Brindle Gazette",
+         "title": "Velmora furnace lit",
          "published": "2031-05-06T09:00:00Z", "text": body * 3},
-        {"url": "https://ostrava.example/velmora-copy", "outlet": "Ostrava Ledger", "title": "Velmora furnace relit",
+        {"id": None, "url": "https://ostrava.example/velmora-copy", "outlet": "Ostrava Ledger", "title": "Velmora furnace relit",
          "published": "2031-05-06T15:00:00Z", "text": body * 3 + "Renwick thanked the Quillon volunteers."},
-        {"url": "https://brindle.example/empty", "outlet": "Brindle Gazette", "title": "No text",
+        {"id": None, "url": "https://brindle.example/empty", "outlet": "Brindle Gazette", "title": "No text",
          "published": "2031-05-07T09:00:00Z", "text": None},
     ]
     source = tmp_path / "records.parquet"
@@ -155,11 +158,26 @@ def test_parquet_input_bad_records_and_load(spark, tmp_path):
     db = tmp_path / "loaded.db"
     result = CliRunner().invoke(cli, ["spark", "load", str(out), "--db", str(db)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    again = CliRunner().invoke(cli, ["spark", "load", str(out), "--db", str(db)], catch_exceptions=False)
+    assert again.exit_code == 0 and "adopted 0" in again.output
     store = SqliteStore(str(db))
     try:
         assert store.count_articles() == 2
+        assert sorted(str(a.record_id) for batch in store.iter_articles() for a in batch) == ["None", "brindle-17"]
         assert [s.article_ids for s in store.iter_stories()] == [stories[0]["article_ids"]]
         assert len(list(store.iter_reuse())) == 1
+        assert "adopted 2" in result.output
+        # a later local run extends the loaded story: the new article joins it and is checked as a copy
+        later = tmp_path / "later.jsonl"
+        later.write_text(json.dumps({"url": "https://kestrel.example/velmora", "outlet": "Kestrel Post",
+                                     "title": "Velmora furnace burns again", "published": "2031-05-07T08:00:00Z",
+                                     "text": body * 3 + "A second furnace may follow in June."}) + "\n")
+        counts = run_ingest([str(later)], store, load_settings(db=str(db)), lambda skipped: None)
+        process_articles(store, load_settings(db=str(db)), counts.changed_ids, with_findings=False,
+                         with_analysis=False)
+        (story,) = store.iter_stories()
+        assert story.id == stories[0]["id"] and len(story.article_ids) == 3
+        assert any(counts.changed_ids[0] in (r.source_id, r.derived_id) for r in store.iter_reuse())
     finally:
         store.close()
 

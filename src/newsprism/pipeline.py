@@ -150,6 +150,48 @@ def _process_chunk(store: Store, settings: Settings, chunk: list[Article], clust
         store.put_value(NS_STATE, "merged", json.dumps(clusterer.merged_into))
 
 
+def adopt_stories(store: Store, settings: Settings) -> int:
+    """Make stories made elsewhere (a Spark run's tables loaded into the store) part of the local index state,
+    so the next local run extends them: later articles can join those stories and be checked as their copies.
+
+    Writes what `process_articles` would have left for those articles: story membership and content hash,
+    document frequencies, MinHash signatures and semantic vectors. Articles already known are left alone, so
+    adopting twice is a no-op. Returns the number of articles adopted.
+    """
+    cfg = settings.cluster
+    known = _known_states(store)
+    story_of = {a: s.id for s in store.iter_stories() for a in s.article_ids}
+    clusterer = StoryClusterer(cfg)
+    df = store.get_value(NS_STATE, "df")
+    if isinstance(df, bytes):
+        clusterer.tfidf.load(df)
+    lsh = MinHashLSH(cfg.minhash_threshold, cfg.minhash_perm, shingle=cfg.shingle_words)
+    semantic = SemanticIndex(clusterer.tfidf)
+
+    def pending() -> Iterator[list[Article]]:
+        for batch in store.iter_articles(CHUNK):
+            fresh = [a for a in batch if a.id in story_of and known.get(a.id, {}).get("hash") != a.content_hash]
+            if fresh:
+                yield fresh
+
+    adopted = 0
+    with store.transaction():  # all or nothing: an interrupted adoption leaves no half-counted frequencies
+        for chunk in pending():  # frequencies first: vectors are weighed with the whole corpus's
+            clusterer.observe(chunk)
+        for chunk in pending():
+            signatures = lsh.signatures([a.text for a in chunk])
+            vectors = semantic.embed([_semantic_text(a) for a in chunk])
+            store.put_values(NS_SIGNATURE, [(a.id, s.tobytes()) for a, s in zip(chunk, signatures, strict=True)])
+            store.put_values(NS_VECTOR, [(a.id, v.tobytes()) for a, v in zip(chunk, vectors, strict=True)])
+            store.put_values(NS_ARTICLE, [(a.id, json.dumps({"story": story_of[a.id], "hash": a.content_hash}))
+                                          for a in chunk])
+            adopted += len(chunk)
+        if adopted:
+            store.put_value(NS_STATE, "df", clusterer.tfidf.state())
+            store.put_value(NS_STATE, "semantic_stale", "1")
+    return adopted
+
+
 def semantic_candidates(semantic: SemanticIndex, keys: list[str], vectors: np.ndarray, k: int | None = None,
                         floor: float | None = None) -> set[tuple[str, str]]:
     """(smaller id, larger id) pairs of each article with its `k` nearest indexed articles at or above `floor`.

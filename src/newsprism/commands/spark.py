@@ -55,9 +55,11 @@ def run_command(inputs: tuple[str, ...], output: str, master: str | None, input_
 @click.argument("tables", metavar="TABLES_DIR")
 @db_option
 def load_command(tables: str, db: str | None) -> None:
-    """Copy the Parquet tables of a Spark run into the local store (then `newsprism serve` shows them)."""
+    """Copy the Parquet tables of a Spark run into the local store (then `newsprism serve` shows them, and
+    later local ingests extend its stories)."""
     from pathlib import Path
 
+    from newsprism.pipeline import adopt_stories
     from newsprism.spark.tables import load_tables
     from newsprism.store import open_store
 
@@ -67,6 +69,7 @@ def load_command(tables: str, db: str | None) -> None:
     store = open_store(settings.db)
     try:
         counts = load_tables(tables, store)
+        counts["adopted"] = adopt_stories(store, settings)
     finally:
         store.close()
     click.echo(f"loaded into {settings.db}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

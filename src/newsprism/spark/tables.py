@@ -30,7 +30,7 @@ TABLES: tuple[str, ...] = ("articles", "analyses", "quotes", "entities", "storie
 SCHEMAS: dict[str, str] = {
     "articles": (
         "id string, version int, content_hash string, url string, outlet string, title string, author string, "
-        "published string, language string, source_ref string, text string"
+        "published string, language string, source_ref string, text string, record_id string"
     ),
     "analyses": "article_id string, content_hash string, data string",
     "quotes": "id string, article_id string, kind string, speaker string, start int, end int, text string",
@@ -47,6 +47,7 @@ def article_row(article: Article) -> dict:
         "outlet": article.outlet, "title": article.title, "author": article.author,
         "published": article.published.isoformat() if article.published else None,
         "language": article.language, "source_ref": article.source_ref, "text": article.text,
+        "record_id": article.record_id,
     }
 
 
@@ -54,7 +55,7 @@ def article_from_row(row: dict) -> Article:
     return Article(
         id=row["id"], text=row["text"], outlet=row["outlet"] or "", url=row["url"], title=row["title"] or "",
         author=row["author"], published=parse_datetime(row["published"]), language=row["language"],
-        source_ref=row["source_ref"] or "", version=row["version"] or 1,
+        source_ref=row["source_ref"] or "", version=row["version"] or 1, record_id=row.get("record_id"),
     )
 
 
