@@ -8,8 +8,10 @@ import json
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -20,6 +22,9 @@ from newsprism.commands.options import config_option, db_option, settings_from_a
 from newsprism.models import Article, Skipped, article_id_for
 from newsprism.settings import Settings
 from newsprism.store import Store, open_store
+
+if TYPE_CHECKING:
+    from newsprism.ingest import RepeatedLines
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +116,7 @@ def run_ingest(
     inputs: list[str], store: Store, settings: Settings, report_failure, advance=lambda counts: None
 ) -> IngestCounts:
     """Read, extract and store every record of `inputs`; files finished in an earlier run are skipped."""
-    from newsprism.ingest import RepeatedLines, expand_inputs, extract_article, read_source
-    from newsprism.ingest.http import is_transient, pending_validators
+    from newsprism.ingest import RepeatedLines, expand_inputs
 
     counts = IngestCounts()
     batch = _Batch(store, counts)
@@ -123,42 +127,52 @@ def run_ingest(
     try:
         for source in sources:
             counts.sources_seen += 1
-            key = source_key(source)
-            if key is not None and store.source_status(key) == DONE:
-                counts.sources_done_before += 1
-                advance(counts)
-                continue
-            source_validators: dict[str, str] = {}
-            retry_source = False    # an entry failed for a passing reason: the feed must be fetched in full next time
-            for record in read_source(source, settings, store):
-                result = record if isinstance(record, Skipped) else extract_article(record, settings, repeated)
-                if not isinstance(record, Skipped):
-                    counts.read += 1
-                if isinstance(result, Article):
-                    batch.add(result, pending_validators(record))
-                    source_validators.update(pending_validators(record, source=True))
-                elif result.reason == "not_modified":
-                    counts.unchanged += 1
-                    counts.not_modified += 1
-                    log.info("%s: not modified since the last fetch", result.source_ref)
-                elif not result.reason.startswith(_DELIBERATE_SKIPS):
-                    counts.failed += 1
-                    retry_source = retry_source or is_transient(result.reason)
-                    report_failure(result)
-                else:
-                    counts.skipped += 1
-                    report_failure(result)
-                advance(counts)
-            if not retry_source:
-                batch.add_validators(sorted(source_validators.items()))
-            if key is not None:
-                batch.source_finished(key)
+            _ingest_source(source, store, settings, batch, repeated, report_failure, advance)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: keep the articles read in full; the current record is read again
         batch.flush()
         raise
     batch.flush()
     advance(counts)
     return counts
+
+
+def _ingest_source(source: str, store: Store, settings: Settings, batch: _Batch, repeated: RepeatedLines,
+                   report_failure: Callable[[Skipped], None], advance: Callable[[IngestCounts], None]) -> None:
+    """Read one source into `batch`, unless an earlier run finished it; its validators and done-mark go last."""
+    from newsprism.ingest import extract_article, read_source
+    from newsprism.ingest.http import is_transient, pending_validators
+
+    counts = batch.counts
+    key = source_key(source)
+    if key is not None and store.source_status(key) == DONE:
+        counts.sources_done_before += 1
+        advance(counts)
+        return
+    source_validators: dict[str, str] = {}
+    retry_source = False    # an entry failed for a passing reason: the feed must be fetched in full next time
+    for record in read_source(source, settings, store):
+        result = record if isinstance(record, Skipped) else extract_article(record, settings, repeated)
+        if not isinstance(record, Skipped):
+            counts.read += 1
+        if isinstance(result, Article):
+            batch.add(result, pending_validators(record))
+            source_validators.update(pending_validators(record, source=True))
+        elif result.reason == "not_modified":
+            counts.unchanged += 1
+            counts.not_modified += 1
+            log.info("%s: not modified since the last fetch", result.source_ref)
+        elif not result.reason.startswith(_DELIBERATE_SKIPS):
+            counts.failed += 1
+            retry_source = retry_source or is_transient(result.reason)
+            report_failure(result)
+        else:
+            counts.skipped += 1
+            report_failure(result)
+        advance(counts)
+    if not retry_source:
+        batch.add_validators(sorted(source_validators.items()))
+    if key is not None:
+        batch.source_finished(key)
 
 
 def _store_files(db: str) -> set[str]:
