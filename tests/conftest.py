@@ -1,7 +1,8 @@
-"""Shared fixtures: a fresh SQLite store per test, default settings, paths to shared data."""
+"""Shared fixtures: a fresh SQLite store per test, default settings, paths to shared data, PolNeAR records."""
 
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 
@@ -35,3 +36,18 @@ def require(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"shared data not present: {path}")
     return path
+
+
+def polnear_records(root: Path, start: str, end: str) -> list[dict]:
+    """PolNeAR train texts published in [start, end] as JSONL records (outlet, title, date from metadata)."""
+    texts = {p.stem: p for p in (root / "train" / "text").glob("*.txt")}
+    records = []
+    with (root / "metadata.tsv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            path = texts.get(row["filename"])
+            if path is None or not start <= row["publication_date"] <= end:
+                continue
+            records.append({"url": f"https://{row['publisher']}.example/{row['filename']}", "outlet": row["publisher"],
+                            "title": row["title"], "published": f"{row['publication_date']}T12:00:00Z",
+                            "text": path.read_text("utf-8", errors="replace")})
+    return sorted(records, key=lambda r: r["url"])

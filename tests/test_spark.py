@@ -10,7 +10,6 @@ global document frequencies, which equal the local ones only for a single chunk 
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.conftest import DATA, EXAMPLES
+from tests.conftest import DATA, EXAMPLES, polnear_records
 
 from newsprism.models import to_dict
 from newsprism.settings import load_settings
@@ -47,21 +46,6 @@ def spark():
     session = spark_session("local[2]", app_name="newsprism-tests")
     yield session
     session.stop()
-
-
-def polnear_records(root: Path, start: str, end: str) -> list[dict]:
-    """PolNeAR train texts published in [start, end] as JSONL records (outlet, title, date from metadata)."""
-    texts = {p.stem: p for p in (root / "train" / "text").glob("*.txt")}
-    records = []
-    with (root / "metadata.tsv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            path = texts.get(row["filename"])
-            if path is None or not start <= row["publication_date"] <= end:
-                continue
-            records.append({"url": f"https://{row['publisher']}.example/{row['filename']}", "outlet": row["publisher"],
-                            "title": row["title"], "published": f"{row['publication_date']}T12:00:00Z",
-                            "text": path.read_text("utf-8", errors="replace")})
-    return sorted(records, key=lambda r: r["url"])
 
 
 def run_local(corpus: Path, db: Path):

@@ -11,8 +11,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
-from tests.conftest import DATA, require
-from tests.test_spark import polnear_records
+from tests.conftest import DATA, polnear_records, require
 from tests.test_stories import QUAKE_NORTH, QUAKE_SOUTH
 
 from newsprism.cluster.stories import StoryClusterer, _pair_score, is_year, pair_scores
