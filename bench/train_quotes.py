@@ -5,7 +5,8 @@
 A linear-chain CRF over token features (see newsprism.analyze.attribution.features); the lexicon the features
 use is learned from the same training split: cue words and how often each word / lemma is a cue, and a word class
 (spaCy's fine tag) and lemma per word, from tagging the training texts once with the installed spaCy model (so no
-spaCy at run time). One annotator's file per article (the first by name).
+spaCy at run time). BILOU labels, and every annotator's file of an article (train has 919 files for 840 texts);
+`--no-bilou --no-all-annotators` gives the earlier BIO, first-annotator model.
 """
 
 from __future__ import annotations
@@ -158,8 +159,10 @@ def main() -> None:
     parser.add_argument("--word-classes", help="reuse the pos/lemma maps of an earlier lexicon.json")
     parser.add_argument("--features", type=int, default=1, help="feature set version (2 adds sentence "
                         "bounds, neighbour lemmas and nearest-cue lemmas)")
-    parser.add_argument("--bilou", action="store_true", help="BILOU labels instead of plain BIO")
-    parser.add_argument("--all-annotators", action="store_true", help="use every annotator's file, not the first")
+    parser.add_argument("--bilou", action=argparse.BooleanOptionalAction, default=True,
+                        help="BILOU labels (--no-bilou: plain BIO)")
+    parser.add_argument("--all-annotators", action=argparse.BooleanOptionalAction, default=True,
+                        help="every annotator's file of an article (--no-all-annotators: the first by name)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     import pycrfsuite
