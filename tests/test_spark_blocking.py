@@ -87,3 +87,16 @@ def test_blocks_cluster_like_the_whole_on_polnear():
     assert sum(len(ids) > 1 for ids in whole.values()) >= 20
     print(f"{len(articles)} articles, {len(whole)} stories, largest block {largest}")
     assert largest < len(articles) / 4, f"blocks should be small, the largest holds {largest} of {len(articles)}"
+
+
+def test_semantic_neighbours_do_not_depend_on_the_order_of_a_shards_rows():
+    """A shard's rows arrive in partition order; its HNSW graph (and so the neighbours) must not depend on it."""
+    rng = np.random.default_rng(5)
+    vectors = rng.normal(size=(3000, 256)).astype(np.float32)  # the semantic index's width
+    members = [{"id": f"m{i:05d}", "vector": v.tolist()} for i, v in enumerate(vectors)]
+    queries = members[:200]
+    shuffled = list(members)
+    random.Random(9).shuffle(shuffled)
+    in_order = list(stages.semantic_neighbours(queries, members, 6, -1.0))
+    assert len(in_order) == 200 * 6
+    assert list(stages.semantic_neighbours(queries, shuffled, 6, -1.0)) == in_order
