@@ -1,13 +1,14 @@
 """Score quote attribution on a PolNeAR-format split: exact and overlap P/R/F1 for source, cue and content spans.
 
-    python bench/polnear_eval.py --split /work/shared/data/polnear/dev [--model DIR] [--limit N]
+    python bench/polnear_eval.py --split /work/shared/data/polnear/dev [--encoder] [--limit N]
 
 Spans: each contiguous fragment is one span (gold fragments separated only by whitespace are joined first, as are
 predicted ones); both sides are trimmed of surrounding whitespace and punctuation (quote marks included) before
 comparing. Exact: identical trimmed ranges. Overlap: the trimmed ranges share a character. Precision counts
 predicted spans matching some gold span, recall gold spans matched by some prediction (same role, same article).
 Gold: the first annotator's .ann file by name for each article. Prediction: `find_quotes` (what `newsprism
-quotes` runs), timed per article after the model is loaded.
+quotes` runs; `--encoder` as `newsprism quotes --encoder`), timed per article after the model is loaded. A
+candidate artifact directory is scored with NEWSPRISM_QUOTES_MODEL=DIR.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections import defaultdict
 from newsprism.analyze.attribution.model import load_tagger
 from newsprism.analyze.attribution.polnear import ROLES, read_split
 from newsprism.analyze.quotes import find_quotes
+from newsprism.settings import Settings, load_settings
 
 _STRIP = set(string.whitespace + string.punctuation + "“”‘’„«»—–…")
 
@@ -48,10 +50,10 @@ def normalized(text: str, frags: list[tuple[int, int]]) -> list[tuple[int, int]]
     return [r for r in (trim(text, s, e) for s, e in join_fragments(text, frags)) if r is not None]
 
 
-def predicted_spans(text: str) -> dict[str, list[tuple[int, int]]]:
+def predicted_spans(text: str, settings: Settings) -> dict[str, list[tuple[int, int]]]:
     """Source, cue and content spans of `find_quotes`."""
     spans: dict[str, list[tuple[int, int]]] = {role: [] for role in ROLES}
-    for quote in find_quotes(text):
+    for quote in find_quotes(text, settings):
         if quote.speaker_span is not None:
             spans["Source"] += normalized(text, [(quote.speaker_span.start, quote.speaker_span.end)])
         if quote.cue_span is not None:
@@ -76,17 +78,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", required=True, help="PolNeAR-format split directory (text/ + attributions/)")
     parser.add_argument("--limit", type=int, default=0, help="score only the first N articles")
+    parser.add_argument("--encoder", action="store_true", help="blend in the transformer (analyze.quote_encoder)")
     args = parser.parse_args()
+    settings = load_settings()
+    settings.analyze.quote_encoder = args.encoder
     articles = read_split(args.split)
     if args.limit:
         articles = articles[: args.limit]
-    load_tagger()
-    find_quotes("“Warm-up,” she said.")  # loads the tokenizer, so the timing below is per article only
+    load_tagger(None, args.encoder)
+    find_quotes("“Warm-up,” she said.", settings)  # loads the tokenizer, so the timing below is per article only
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     elapsed = 0.0
     for article in articles:
         t0 = time.perf_counter()
-        pred = predicted_spans(article.text)
+        pred = predicted_spans(article.text, settings)
         elapsed += time.perf_counter() - t0
         for role in ROLES:
             gold = [span for frags in article.spans[role] for span in normalized(article.text, frags)]
@@ -103,7 +108,8 @@ def main() -> None:
             c = counts[(role, mode)]
             p, r, f = prf(*c)
             print(f"{role:<8} {mode:<8} {100 * p:6.1f} {100 * r:6.1f} {100 * f:6.1f}  ({c[1]}/{c[3]})")
-    print(f"throughput: {len(articles) / elapsed:.1f} articles/s (find_quotes, 1 process, model loaded)")
+    mode = "CRF + encoder" if args.encoder else "CRF"
+    print(f"throughput: {len(articles) / elapsed:.1f} articles/s (find_quotes, {mode}, 1 process, model loaded)")
 
 
 if __name__ == "__main__":

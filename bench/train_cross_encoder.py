@@ -28,12 +28,11 @@ from newsprism.compare.cross_encoder import (  # noqa: E402
     WEIGHTS_FILE,
     build_model,
     encode,
-    pack_state,
     predict,
     save_packed,
     tokenizer,
-    unpack_state,
 )
+from newsprism.minilm import pack_state, unpack_state  # noqa: E402
 
 OOF_FILE = Path(__file__).resolve().parent / "out" / "cross_encoder_oof.npy"
 
@@ -94,7 +93,7 @@ def train_model(pairs: list[tuple[str, str]], labels: np.ndarray, epochs: float,
 def packed_copy(model):
     """A model rebuilt from the compact (int8/fp16) weights, as the runtime loads it."""
     copy = build_model()
-    copy.load_state_dict(unpack_state(pack_state(model)), strict=False)
+    copy.load_state_dict(unpack_state(pack_state(model, FROZEN_KEYS)), strict=False)
     return copy.eval()
 
 

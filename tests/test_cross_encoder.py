@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from newsprism.compare.cross_encoder import pack_state, unpack_state
 from newsprism.compare.paraphrase import get_judge
 from newsprism.errors import ModelError
+from newsprism.minilm import pack_state, unpack_state
 
 PAIRS = [
     ("The lighthouse keeper repainted the tower in June.", "In June the tower was repainted by the lighthouse keeper."),
@@ -20,7 +20,7 @@ def test_compact_weights_round_trip_within_one_quantization_step():
     torch = pytest.importorskip("torch")
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(8, 5), torch.nn.LayerNorm(5))
-    packed = pack_state(model)
+    packed = pack_state(model, ())
     assert packed["0.weight"]["int8"].dtype == torch.int8 and packed["0.bias"].dtype == torch.float16
     restored = unpack_state(packed)
     weight = model.state_dict()["0.weight"]

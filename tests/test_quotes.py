@@ -221,6 +221,28 @@ def test_cli_json_offsets_index_the_file(tmp_path):
     assert text[slice(*record["source_span"])].startswith("Ana Lopez")
 
 
+def test_cli_processes_and_encoder_flag_keep_the_output_exact(tmp_path):
+    names = ["Ana Lopez", "Bruno Keller", "Chiara Neri", "Dmitri Volkov", "Efua Mensah"]
+    paths = []
+    for i in range(110):  # enough files for two worker processes
+        name = names[i % len(names)]
+        text = (f"Harbour notice {i}.\n\n“Berth {i} reopens after the storm,” said {name}, who runs the docks.\n\n"
+                f"{name.split()[1]} said the cranes would be checked again in {i % 12 + 1} weeks.")
+        path = tmp_path / f"{i:03}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    paths.insert(50, str(tmp_path / "missing.txt"))
+    runs = {}
+    for flags in (["--jobs", "1"], ["--jobs", "2"], ["--jobs", "2", "--encoder"]):
+        result = CliRunner().invoke(cli, ["quotes", "--json", *flags, *paths], catch_exceptions=False)
+        assert result.exit_code == 0 and "missing.txt" in result.stderr
+        runs[" ".join(flags)] = json.loads(result.stdout)
+    assert runs["--jobs 1"] == runs["--jobs 2"]
+    files = runs["--jobs 2 --encoder"]["files"]
+    assert [f["path"] for f in files] == [p for p in paths if "missing" not in p]
+    assert all({q["speaker"] for q in f["quotes"]} == {names[i % len(names)]} for i, f in enumerate(files))
+
+
 def test_cli_reports_unreadable_file(tmp_path):
     good = tmp_path / "good.txt"
     good.write_text("“We won,” said Kim Lee.", encoding="utf-8")

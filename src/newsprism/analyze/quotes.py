@@ -43,7 +43,7 @@ def find_quotes(text: str, settings: Settings | None = None, article_id: str = "
 
     Args:
         text: article text (any size; paragraphs separated by line breaks).
-        settings: unused for now; accepted so every stage function has the same shape.
+        settings: `analyze.quote_encoder` adds the transformer to the tagger (default settings: CRF only).
         article_id: id put on the quotes and their spans ("" for a one-off text).
     Returns:
         Quotes in text order.
@@ -54,16 +54,16 @@ def find_quotes(text: str, settings: Settings | None = None, article_id: str = "
         >>> [q.speaker for q in find_quotes('"We will win," Jane Doe said.')]
         ['Jane Doe']
     """
-    del settings
-    return extract_quotes(text, tokens_of_text(text), heuristic_persons(text), article_id)
+    use_encoder = settings is not None and settings.analyze.quote_encoder
+    return extract_quotes(text, tokens_of_text(text), heuristic_persons(text), article_id, use_encoder)
 
 
 @component("quotes")
 def quotes_component(doc, analysis: Analysis, settings: Settings) -> None:
     """Fill `analysis.quotes` from the parsed article."""
-    del settings
     text = analysis.article.text
-    analysis.quotes = extract_quotes(text, tokens_of_text(text), persons_of(doc, analysis), analysis.article.id)
+    analysis.quotes = extract_quotes(text, tokens_of_text(text), persons_of(doc, analysis), analysis.article.id,
+                                     settings.analyze.quote_encoder)
 
 
 def persons_of(doc, analysis: Analysis) -> list[Person]:
@@ -86,9 +86,10 @@ def persons_of(doc, analysis: Analysis) -> list[Person]:
     return full_names(persons) if persons else heuristic_persons(text)
 
 
-def extract_quotes(text: str, tokens: list[Tok], persons: list[Person], article_id: str) -> list[Quote]:
+def extract_quotes(text: str, tokens: list[Tok], persons: list[Person], article_id: str,
+                   use_encoder: bool = False) -> list[Quote]:
     """Tag, decode, resolve speakers and build the `Quote`s."""
-    tagger = load_tagger()
+    tagger = load_tagger(None, use_encoder)
     regions = quoted_regions(text)
     attributions = fill_missing_content(group(tagger.tag(text, tokens), text), text)
     attributions = add_uncovered_quotes(extend_to_quotes(attributions, regions, text), regions, text)

