@@ -4,8 +4,8 @@ with a small fine-tuned transformer when the artifact has one.
 Blend: in a paragraph where the CRF is unsure (its least sure label's marginal is below the encoder's `gate`),
 per word w * log P_encoder + (1 - w) * log P_crf (the CRF's marginals), then the best label sequence that is
 valid BILOU (Viterbi with only the allowed transitions); elsewhere the CRF's own labels. The gate keeps the
-encoder to about half of the words (news paragraphs without attribution are mostly sure), hence the speed. The artifact lives in `newsprism/models_data/quotes/`
-and is written by `bench/train_quotes.py` (CRF) and `bench/train_quotes_encoder.py` (encoder).
+encoder to about half of the words, hence the speed. The artifact lives in `newsprism/models_data/quotes/` and
+is written by `bench/train_quotes.py` (CRF) and `bench/train_quotes_encoder.py` (encoder).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class TaggedParagraph:
 class AttributionTagger:
     """Tags tokens as source / cue / content with the trained CRF, blended with the encoder when there is one."""
 
-    def __init__(self, directory: Path, use_encoder: bool = True) -> None:
+    def __init__(self, directory: Path, use_encoder: bool = False) -> None:
         model_path, lexicon_path = directory / MODEL_FILE, directory / LEXICON_FILE
         if not model_path.is_file() or not lexicon_path.is_file():
             raise ModelError(
@@ -100,8 +100,8 @@ class AttributionTagger:
             if min(conf, default=1.0) < gate:
                 unsure.append(p_index)
                 crf_probs.append([tagger.marginal(label, i) for i in range(len(para)) for label in LABELS])
-            out.append(TaggedParagraph(para, labels, [1.0 if lb == "O" else c for lb, c in zip(labels, conf,
-                                                                                              strict=True)]))
+            conf = [1.0 if label == "O" else c for label, c in zip(labels, conf, strict=True)]
+            out.append(TaggedParagraph(para, labels, conf))
         if unsure:
             crf = np.fromiter(itertools.chain.from_iterable(crf_probs), dtype=np.float64).reshape(-1, len(LABELS))
             self._blend(out, unsure, crf)
