@@ -24,7 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_paraphrase as training  # noqa: E402
 from newsprism.compare.cross_encoder import (  # noqa: E402
     ARTIFACT_DIR,
-    FROZEN_KEYS,
     WEIGHTS_FILE,
     build_model,
     encode,
@@ -32,7 +31,7 @@ from newsprism.compare.cross_encoder import (  # noqa: E402
     save_packed,
     tokenizer,
 )
-from newsprism.minilm import pack_state, unpack_state  # noqa: E402
+from newsprism.minilm import FROZEN_KEYS, pack_state, unpack_state  # noqa: E402
 
 OOF_FILE = Path(__file__).resolve().parent / "out" / "cross_encoder_oof.npy"
 

@@ -23,7 +23,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from newsprism.analyze.attribution.encoder import (  # noqa: E402
     ENCODER_FILE,
-    FROZEN_KEYS,
     Chunk,
     batch_tensors,
     build_model,
@@ -34,7 +33,7 @@ from newsprism.analyze.attribution.encoder import (  # noqa: E402
 from newsprism.analyze.attribution.model import LABELS, artifact_dir  # noqa: E402
 from newsprism.analyze.attribution.polnear import read_split  # noqa: E402
 from newsprism.analyze.attribution.tokens import paragraphs, tokens_of_text  # noqa: E402
-from newsprism.minilm import pack_state  # noqa: E402
+from newsprism.minilm import FROZEN_KEYS, pack_state  # noqa: E402
 from train_quotes import DEFAULT_TRAIN, char_roles, to_bilou, token_labels  # noqa: E402
 
 log = logging.getLogger("train_quotes_encoder")

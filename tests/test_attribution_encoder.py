@@ -100,6 +100,20 @@ def test_shipped_tagger_blends_encoder_and_crf():
     assert [p.labels for p in again] == [p.labels for p in tagged]
 
 
+def test_encoder_relabels_only_where_the_crf_is_unsure():
+    text = ("Local fishermen have long argued that the quota is unfair, and several of them told the radio station "
+            "they would protest.")
+    tokens = tokens_of_text(text)
+    crf_alone = [p.labels for p in load_tagger().tag(text, tokens)]
+    tagger = AttributionTagger(artifact_dir(), use_encoder=True)
+    tagger.encoder.gate = 0.0  # the CRF counts as sure everywhere: its labels stand
+    assert [p.labels for p in tagger.tag(text, tokens)] == crf_alone
+    tagger.encoder.gate = 1.01  # every paragraph through the blend: it finds the second attribution
+    blended = dict(zip((t.text for t in tokens), tagger.tag(text, tokens)[0].labels, strict=True))
+    crf = dict(zip((t.text for t in tokens), crf_alone[0], strict=True))
+    assert blended["told"].endswith("CUE") and not crf["told"].endswith("CUE")
+
+
 def test_encoder_is_off_by_default_and_a_setting_turns_it_on():
     assert load_tagger().encoder is None
     on = load_settings()

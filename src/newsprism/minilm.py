@@ -14,6 +14,9 @@ from typing import Any
 from newsprism.errors import ModelError
 
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
+# Left out of a fine-tuned model's artifact (the model holds MiniLM as `.encoder`): frozen in training, so equal
+# to the package's own table.
+FROZEN_KEYS = ("encoder." + WORD_EMBEDDINGS,)
 
 
 def minilm_path() -> Path:
@@ -86,4 +89,16 @@ def unpack_state(packed: dict[str, Any]) -> dict[str, Any]:
     return {k: (v["int8"].float() * v["scale"] if isinstance(v, dict) else v.float()) for k, v in packed.items()}
 
 
-__all__ = ["WORD_EMBEDDINGS", "minilm_encoder", "minilm_layers", "minilm_path", "pack_state", "unpack_state"]
+def fill_packed(model: Any, packed: dict[str, Any], what: str) -> Any:
+    """`model` with the weights of `pack_state`'s output (only FROZEN_KEYS may be missing); ModelError naming
+    `what` when they do not fit."""
+    try:
+        missing, unexpected = model.load_state_dict(unpack_state(packed), strict=False)
+    except (RuntimeError, KeyError, TypeError, AttributeError) as exc:
+        raise ModelError(f"{what} could not be loaded: {exc}") from exc
+    if [k for k in missing if k not in FROZEN_KEYS] or unexpected:
+        raise ModelError(f"{what} does not fit the model: missing {missing}, unexpected {unexpected}")
+    return model
+
+
+__all__ = ["FROZEN_KEYS", "WORD_EMBEDDINGS", "fill_packed", "minilm_encoder", "minilm_layers", "minilm_path", "pack_state", "unpack_state"]

@@ -10,21 +10,20 @@ per row (weight-only quantization, fp32 compute), the rest as fp16, to keep the 
 from __future__ import annotations
 
 import logging
+import pickle
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from newsprism.errors import ModelError
-from newsprism.minilm import WORD_EMBEDDINGS, minilm_path, pack_state, unpack_state
+from newsprism.minilm import FROZEN_KEYS, fill_packed, minilm_path, pack_state
 
 log = logging.getLogger(__name__)
 
 ARTIFACT_DIR = Path(__file__).resolve().parents[1] / "models_data" / "paraphrase"
 WEIGHTS_FILE = "cross_encoder.pt"
 MAX_LENGTH = 128
-# Left out of the artifact: frozen in training, so equal to the package's own table.
-FROZEN_KEYS = ("encoder." + WORD_EMBEDDINGS,)
 
 
 def clean(text: str) -> str:
@@ -94,14 +93,10 @@ class CrossEncoderScorer:
         import torch
 
         try:
-            model = build_model()
-            state = unpack_state(torch.load(path, map_location="cpu", weights_only=True))
-            missing, unexpected = model.load_state_dict(state, strict=False)
-        except (OSError, RuntimeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            packed = torch.load(path, map_location="cpu", weights_only=True)
+        except (OSError, RuntimeError, ValueError, pickle.UnpicklingError) as exc:
             raise ModelError(f"cross-encoder at {path} could not be loaded: {exc}") from exc
-        if [k for k in missing if k not in FROZEN_KEYS] or unexpected:
-            raise ModelError(f"cross-encoder at {path} does not fit the model: missing {missing}, "
-                             f"unexpected {unexpected}")
+        model = fill_packed(build_model(), packed, f"cross-encoder at {path}")
         return cls(model.eval(), tokenizer())
 
     def score_pairs(self, pairs: list[tuple[str, str]]) -> np.ndarray:

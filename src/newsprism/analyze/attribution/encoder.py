@@ -19,12 +19,11 @@ import numpy as np
 
 from newsprism.analyze.attribution.tokens import Tok
 from newsprism.errors import ModelError
-from newsprism.minilm import WORD_EMBEDDINGS, minilm_path, unpack_state
+from newsprism.minilm import fill_packed, minilm_path
 
 ENCODER_FILE = "encoder.pt"
 MAX_PIECES = 256
 PIECES_PER_WORD = 4
-FROZEN_KEYS = ("encoder." + WORD_EMBEDDINGS,)
 
 
 @dataclass(slots=True)
@@ -142,17 +141,14 @@ class AttributionEncoder:
         try:
             saved = torch.load(path, map_location="cpu", weights_only=True)
             labels = tuple(saved["labels"])
-            model = build_model(int(saved["layers"]), len(labels))
-            missing, unexpected = model.load_state_dict(unpack_state(saved["state"]), strict=False)
-        except (OSError, RuntimeError, ValueError, KeyError, TypeError, AttributeError, pickle.UnpicklingError) as exc:
+            layers, weight, gate = int(saved["layers"]), float(saved["weight"]), float(saved["gate"])
+        except (OSError, RuntimeError, ValueError, KeyError, TypeError, pickle.UnpicklingError) as exc:
             raise ModelError(f"{path}: cannot load the attribution encoder: {exc}") from exc
-        if [k for k in missing if k not in FROZEN_KEYS] or unexpected:
-            raise ModelError(f"{path}: the attribution encoder does not fit: missing {missing}, "
-                             f"unexpected {unexpected}")
+        model = fill_packed(build_model(layers, len(labels)), saved["state"], f"attribution encoder {path}")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torch announces the move of eager quantization to torchao
             model = torch.ao.quantization.quantize_dynamic(model.eval(), {torch.nn.Linear}, dtype=torch.qint8)
-        return cls(model, labels, float(saved["weight"]), float(saved["gate"]))
+        return cls(model, labels, weight, gate)
 
     def probabilities(self, paragraphs: list[list[Tok]]) -> np.ndarray:
         """A (words x labels) matrix of label probabilities, the words of all `paragraphs` in order."""
@@ -170,5 +166,5 @@ class AttributionEncoder:
         return probs[rows, positions].astype(np.float64)  # slots run through the words in order
 
 
-__all__ = ["AttributionEncoder", "Chunk", "ENCODER_FILE", "FROZEN_KEYS", "batch_tensors", "build_model", "chunks",
+__all__ = ["AttributionEncoder", "Chunk", "ENCODER_FILE", "batch_tensors", "build_model", "chunks",
            "word_pieces", "wordpiece_tokenizer"]
