@@ -115,6 +115,22 @@ def test_uncued_quote_paragraph_keeps_previous_speaker():
     assert quote_with(text, "Is that clear enough").speaker == "Lena Dahl"
 
 
+def test_quote_signed_with_a_dash_and_a_name():
+    text = (
+        "We asked readers what the new toll bridge means for them.\n\n"
+        "“The bridge cuts my commute in half, but the toll eats what I save in petrol.” ― Hanna Lindqvist.\n\n"
+        "“Nobody asked the island schools, and now the buses leave an hour earlier.”\u00a0—\u00a0Jonas de Vries\n\n"
+        "The bridge — opened in March — carries 9,000 cars a day."
+    )
+    first = quote_with(text, "cuts my commute")
+    assert first.speaker == "Hanna Lindqvist"
+    assert first.speaker_span is not None and first.speaker_span.text_in(text) == "Hanna Lindqvist"
+    assert first.cue_span is not None and first.cue_span.text_in(text) == "―"
+    second = quote_with(text, "island schools")
+    assert second.speaker_span is not None and second.speaker_span.text_in(text) == "Jonas de Vries"
+    assert second.cue_span is not None and second.cue_span.text_in(text) == "—"
+
+
 def test_quote_over_two_paragraphs_is_one_quote():
     text = (
         "Harbour master Ole Jensen described the night of the storm.\n\n"

@@ -17,6 +17,7 @@ from newsprism.analyze.attribution.decoding import (
     extend_to_quotes,
     fill_missing_content,
     group,
+    sign_quotes,
 )
 from newsprism.analyze.attribution.model import load_tagger
 from newsprism.analyze.attribution.quotemarks import QUOTE_CHARS, inside_mask, quoted_regions
@@ -93,6 +94,7 @@ def extract_quotes(text: str, tokens: list[Tok], persons: list[Person], article_
     regions = quoted_regions(text)
     attributions = fill_missing_content(group(tagger.tag(text, tokens), text), text)
     attributions = add_uncovered_quotes(extend_to_quotes(attributions, regions, text), regions, text)
+    attributions = sign_quotes(attributions, text)
     inside = inside_mask(len(text), regions)
     resolver = SpeakerResolver(text, persons)
     quotes = []

@@ -7,7 +7,8 @@ the next paragraph's attribution when it is itself left open; else it stands alo
 the previous one). Repairs: content reaching into a quoted passage takes all of it; a cue with a source but no
 content takes the rest of its sentence, else the clause before it ("..., a source said", swallowing an attribution
 nested in it), else the next paragraph ("X said:"); quoted passages of 4+ words the tagger missed become direct
-quotes (joining the next paragraph's quote when left open).
+quotes (joining the next paragraph's quote when left open); a quote signed on its line with a dash and a name
+("“...” ― Jane Doe") takes the dash as cue and the name as source.
 """
 
 from __future__ import annotations
@@ -320,3 +321,35 @@ def _merge_overlaps(frags: list[Frag]) -> list[Frag]:
         else:
             out.append((start, end))
     return out
+
+
+_NAME_WORD = r"(?:[A-Z][\w'’-]*\.?|de|da|del|la|le|van|von|bin|al)"
+_SPACE = r"[^\S\n]"  # a space, tab or no-break space: within the line
+_SIGNATURE = re.compile(
+    rf"[”\"’]?{_SPACE}*([―—–]){_SPACE}*({_NAME_WORD}(?:{_SPACE}+{_NAME_WORD}){{0,4}}){_SPACE}*[.,]?{_SPACE}*$"
+)
+
+
+def sign_quotes(attributions: list[Attribution], text: str) -> list[Attribution]:
+    """A quote without cue or source that fills its line up to a dash and a name ("“...” ― Jane Doe.", as in
+    readers' testimonials) is that person's: the dash is the cue, the name (without a final period) the source."""
+    for attribution in attributions:
+        if attribution.cue is not None or attribution.source is not None or not attribution.content:
+            continue
+        start, end = attribution.content[0][0], attribution.content[-1][1]
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        quoted = text[start] in QUOTE_CHARS or start > 0 and text[start - 1] in QUOTE_CHARS
+        if not quoted or text[line_start:start].strip().strip(QUOTE_CHARS):
+            continue
+        match = _SIGNATURE.match(text, end, line_end)
+        if match is None or match.end() != line_end:
+            continue
+        name_start, name_end = match.span(2)
+        if text[name_end - 1] == "." and name_end - name_start > 2 and text[name_end - 3] not in " .":
+            name_end -= 1
+        attribution.cue = match.span(1)
+        attribution.source = (name_start, name_end)
+        attribution.continued = False
+    return attributions
