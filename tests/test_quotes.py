@@ -115,6 +115,19 @@ def test_uncued_quote_paragraph_keeps_previous_speaker():
     assert quote_with(text, "Is that clear enough").speaker == "Lena Dahl"
 
 
+def test_transcript_label_is_not_part_of_the_content():
+    text = (
+        "Mayor Eva Brandt answered the last question of the evening:\n\n"
+        "BRANDT: The ferry will run all year, and the fares will not rise before the election.\n\n"
+        "The council meets again in May."
+    )
+    quote = quote_with(text, "The ferry will run")
+    assert quote.speaker == "Eva Brandt"
+    assert [s.text_in(text) for s in quote.content] == [
+        "The ferry will run all year, and the fares will not rise before the election."
+    ]
+
+
 def test_quote_signed_with_a_dash_and_a_name():
     text = (
         "We asked readers what the new toll bridge means for them.\n\n"

@@ -8,6 +8,7 @@ parsed Doc's PERSON entities). Both decode the trained tagger's source/cue/conte
 from __future__ import annotations
 
 import logging
+import re
 
 from newsprism.analyze import component
 from newsprism.analyze.attribution.decoding import (
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 _PERSON_KINDS = frozenset({"PERSON", "PER"})
 _TRIM = " \t\r\n,;:—–-"
+_SPEAKER_LABEL = re.compile(r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+)?:\s+")  # a transcript's "PENCE: "
 
 
 def find_quotes(text: str, settings: Settings | None = None, article_id: str = "") -> list[Quote]:
@@ -133,12 +135,16 @@ def _span(article_id: str, frag: Frag | None) -> Span | None:
 
 
 def _trim(text: str, frag: Frag) -> Frag | None:
-    """A content fragment without surrounding spaces and separating punctuation; None when nothing is left."""
+    """A content fragment without surrounding spaces, separating punctuation and a leading transcript label
+    ("PENCE: Well, ..."); None when nothing is left."""
     start, end = frag
     while start < end and text[start] in _TRIM:
         start += 1
     while end > start and text[end - 1] in _TRIM:
         end -= 1
+    label = _SPEAKER_LABEL.match(text, start, end)
+    if label is not None:
+        start = label.end()
     return (start, end) if end > start else None
 
 
