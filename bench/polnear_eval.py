@@ -1,14 +1,14 @@
 """Score quote attribution on a PolNeAR-format split: exact and overlap P/R/F1 for source, cue and content spans.
 
-    python bench/polnear_eval.py --split /work/shared/data/polnear/dev [--encoder] [--limit N]
+    python bench/polnear_eval.py --split /work/shared/data/polnear/dev [--encoder [--gate G] [--weight W]] [--limit N]
 
 Spans: each contiguous fragment is one span (gold fragments separated only by whitespace are joined first, as are
 predicted ones); both sides are trimmed of surrounding whitespace and punctuation (quote marks included) before
 comparing. Exact: identical trimmed ranges. Overlap: the trimmed ranges share a character. Precision counts
 predicted spans matching some gold span, recall gold spans matched by some prediction (same role, same article).
 Gold: the first annotator's .ann file by name for each article. Prediction: `find_quotes` (what `newsprism
-quotes` runs; `--encoder` as `newsprism quotes --encoder`), timed per article after the model is loaded. A
-candidate artifact directory is scored with NEWSPRISM_QUOTES_MODEL=DIR.
+quotes` runs; `--encoder` as `newsprism quotes --encoder`; `--gate`/`--weight` try other blend settings than the artifact's), timed per article after the
+model is loaded. A candidate artifact directory is scored with NEWSPRISM_QUOTES_MODEL=DIR.
 """
 
 from __future__ import annotations
@@ -79,13 +79,19 @@ def main() -> None:
     parser.add_argument("--split", required=True, help="PolNeAR-format split directory (text/ + attributions/)")
     parser.add_argument("--limit", type=int, default=0, help="score only the first N articles")
     parser.add_argument("--encoder", action="store_true", help="blend in the transformer (analyze.quote_encoder)")
+    parser.add_argument("--gate", type=float, help="with --encoder: the artifact's gate replaced (tuning)")
+    parser.add_argument("--weight", type=float, help="with --encoder: the artifact's blend weight replaced (tuning)")
     args = parser.parse_args()
     settings = load_settings()
     settings.analyze.quote_encoder = args.encoder
     articles = read_split(args.split)
     if args.limit:
         articles = articles[: args.limit]
-    load_tagger(None, args.encoder)
+    encoder = load_tagger(None, args.encoder).encoder
+    if encoder is not None:
+        encoder.gate = encoder.gate if args.gate is None else args.gate
+        encoder.weight = encoder.weight if args.weight is None else args.weight
+        print(f"encoder: {encoder.layers} layers, gate {encoder.gate}, weight {encoder.weight}")
     find_quotes("“Warm-up,” she said.", settings)  # loads the tokenizer, so the timing below is per article only
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     elapsed = 0.0

@@ -1,6 +1,6 @@
 """Fine-tune the attribution encoder (the lowest MiniLM layers as a BILOU token tagger) on PolNeAR `train`.
 
-    python bench/train_quotes_encoder.py [--train DIR] [--out DIR] [--layers 3] [--epochs 4] [--lr 2e-4]
+    python bench/train_quotes_encoder.py [--train DIR] [--out DIR] [--layers 6] [--epochs 4] [--lr 2e-4]
 
 Same labels as the CRF (`train_quotes.py`: BILOU, every annotator's file); chunks of neighbouring paragraphs
 (see newsprism.analyze.attribution.encoder); cross-entropy on each word's first piece; AdamW with a linear
@@ -61,13 +61,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--train", default=DEFAULT_TRAIN)
     parser.add_argument("--out", default=str(artifact_dir()))
-    parser.add_argument("--layers", type=int, default=3, help="lowest MiniLM layers kept (int8 on 2 cores: ~23k "
-                        "pieces/s at 3 layers, ~33k at 2)")
+    parser.add_argument("--layers", type=int, default=6, help="lowest MiniLM layers kept (int8 on 2 cores: ~12k "
+                        "pieces/s at all 6, ~23k at 3)")
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--lr", type=float, default=2e-4)
     parser.add_argument("--batch", type=int, default=16)
-    parser.add_argument("--weight", type=float, default=0.5, help="weight of the encoder against the CRF")
-    parser.add_argument("--gate", type=float, default=0.5, help="the encoder reads a paragraph only when the CRF's "
+    parser.add_argument("--weight", type=float, default=0.7, help="weight of the encoder against the CRF")
+    parser.add_argument("--gate", type=float, default=1.0, help="the encoder reads a paragraph only when the CRF's "
                         "least sure label there has a marginal below this (1.0: every paragraph)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)

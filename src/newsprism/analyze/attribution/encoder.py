@@ -126,9 +126,10 @@ class AttributionEncoder:
     an article's probabilities depend on nothing else.
     """
 
-    def __init__(self, model: Any, labels: tuple[str, ...], weight: float, gate: float) -> None:
+    def __init__(self, model: Any, labels: tuple[str, ...], weight: float, gate: float, layers: int) -> None:
         self.model = model
         self.labels = labels
+        self.layers = layers
         self.weight = weight
         self.gate = gate
         self.tok = wordpiece_tokenizer()
@@ -148,7 +149,7 @@ class AttributionEncoder:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torch announces the move of eager quantization to torchao
             model = torch.ao.quantization.quantize_dynamic(model.eval(), {torch.nn.Linear}, dtype=torch.qint8)
-        return cls(model, labels, weight, gate)
+        return cls(model, labels, weight, gate, layers)
 
     def probabilities(self, paragraphs: list[list[Tok]]) -> np.ndarray:
         """A (words x labels) matrix of label probabilities, the words of all `paragraphs` in order."""
