@@ -7,8 +7,9 @@ predicted ones); both sides are trimmed of surrounding whitespace and punctuatio
 comparing. Exact: identical trimmed ranges. Overlap: the trimmed ranges share a character. Precision counts
 predicted spans matching some gold span, recall gold spans matched by some prediction (same role, same article).
 Gold: the first annotator's .ann file by name for each article. Prediction: `find_quotes` (what `newsprism
-quotes` runs; `--encoder` as `newsprism quotes --encoder`; `--gate`/`--weight` try other blend settings than the artifact's), timed per article after the
-model is loaded. A candidate artifact directory is scored with NEWSPRISM_QUOTES_MODEL=DIR.
+quotes` runs; `--encoder` as `newsprism quotes --encoder`; `--gate`/`--weight` try blend settings other than the
+artifact's), timed per article after the model is loaded. A candidate artifact directory is scored with
+NEWSPRISM_QUOTES_MODEL=DIR.
 """
 
 from __future__ import annotations

@@ -140,6 +140,7 @@ def test_quote_signed_with_a_dash_and_a_name():
     assert first.speaker_span is not None and first.speaker_span.text_in(text) == "Hanna Lindqvist"
     assert first.cue_span is not None and first.cue_span.text_in(text) == "―"
     second = quote_with(text, "island schools")
+    assert second.speaker == "Jonas de Vries"
     assert second.speaker_span is not None and second.speaker_span.text_in(text) == "Jonas de Vries"
     assert second.cue_span is not None and second.cue_span.text_in(text) == "—"
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from newsprism.analyze.attribution.model import TaggedParagraph
 from newsprism.analyze.attribution.quotemarks import QUOTE_CHARS
+from newsprism.analyze.attribution.speakers import NAME_PARTICLES
 
 Frag = tuple[int, int]
 
@@ -323,7 +324,7 @@ def _merge_overlaps(frags: list[Frag]) -> list[Frag]:
     return out
 
 
-_NAME_WORD = r"(?:[A-Z][\w'’-]*\.?|de|da|del|la|le|van|von|bin|al)"
+_NAME_WORD = rf"(?:[A-Z][\w'’-]*\.?|{NAME_PARTICLES})"
 _SPACE = r"[^\S\n]"  # a space, tab or no-break space: within the line
 _SIGNATURE = re.compile(
     rf"[”\"’]?{_SPACE}*([―—–]){_SPACE}*({_NAME_WORD}(?:{_SPACE}+{_NAME_WORD}){{0,4}}){_SPACE}*[.,]?{_SPACE}*$"
@@ -347,7 +348,8 @@ def sign_quotes(attributions: list[Attribution], text: str) -> list[Attribution]
         if match is None or match.end() != line_end:
             continue
         name_start, name_end = match.span(2)
-        if text[name_end - 1] == "." and name_end - name_start > 2 and text[name_end - 3] not in " .":
+        last_word = text[name_start:name_end].split()[-1]
+        if last_word.endswith(".") and len(last_word) > 2:  # "Sanchez." ends the line; "Edwin G." keeps its initial
             name_end -= 1
         attribution.cue = match.span(1)
         attribution.source = (name_start, name_end)

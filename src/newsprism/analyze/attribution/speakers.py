@@ -116,7 +116,8 @@ def titles_around(text: str, start: int, end: int) -> set[str]:
 
 
 _WORD = r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Jr|St|[A-Z])\.|[A-Z][\w'’-]*)"
-_NAME_RUN = re.compile(rf"{_WORD}(?:[ \t]{_WORD}){{0,5}}")
+NAME_PARTICLES = r"(?:van|von|der|den|de|da|del|della|di|du|dos|le|la|bin|ibn|al)"  # "Jonas de Vries"
+_NAME_RUN = re.compile(rf"{_WORD}(?:[ \t](?:{NAME_PARTICLES}[ \t])?{_WORD}){{0,5}}")
 
 
 def _split_possessives(words: list[str]) -> list[list[str]]:
