@@ -21,8 +21,10 @@ from newsprism.models import Quote, Span
 from newsprism.settings import Settings
 
 log = logging.getLogger(__name__)
-# A worker process costs about as much to start (imports, models) as reading this many articles.
+# A worker process costs about as much to start (imports, models) as reading this many articles: with the CRF
+# alone, and with the encoder (slower to load, far slower per article).
 FILES_PER_EXTRA_PROCESS = 50
+FILES_PER_EXTRA_PROCESS_ENCODER = 20
 
 
 def _pair(span: Span | None) -> list[int] | None:
@@ -81,7 +83,8 @@ def _file_results(files: tuple[str, ...], settings: Settings,
                   jobs: int) -> Iterator[tuple[str, str | None, list[Quote] | str]]:
     """Each file's quotes in the order given, read by up to `jobs` processes when there are files enough."""
     read = functools.partial(_quotes_of_file, settings=settings)
-    jobs = min(jobs, len(files) // FILES_PER_EXTRA_PROCESS)
+    per_process = FILES_PER_EXTRA_PROCESS_ENCODER if settings.analyze.quote_encoder else FILES_PER_EXTRA_PROCESS
+    jobs = min(jobs, len(files) // per_process)
     if jobs <= 1:
         yield from map(read, files)
         return
@@ -102,7 +105,8 @@ def _default_jobs() -> int:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every file's quotes.")
 @click.option("--jobs", type=click.IntRange(min=1), default=_default_jobs, show_default="the CPU cores",
-              help=f"Processes reading files in parallel (one per {FILES_PER_EXTRA_PROCESS} files at most).")
+              help=f"Processes reading files in parallel (one per {FILES_PER_EXTRA_PROCESS} files at most, "
+              f"{FILES_PER_EXTRA_PROCESS_ENCODER} with --encoder).")
 @click.option("--encoder/--no-encoder", default=None,
               help="Also read the paragraphs with a fine-tuned MiniLM: more accurate, ~6x slower "
               "(default: the analyze.quote_encoder setting, off).")
