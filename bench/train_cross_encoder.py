@@ -22,6 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_paraphrase as training  # noqa: E402
+from finetune import optimizer_step, warmup_then_linear_decay  # noqa: E402
 from newsprism.compare.cross_encoder import (  # noqa: E402
     ARTIFACT_DIR,
     WEIGHTS_FILE,
@@ -61,8 +62,7 @@ def train_model(pairs: list[tuple[str, str]], labels: np.ndarray, epochs: float,
     steps_per_epoch = math.ceil(len(pairs) / batch)
     total = int(round(epochs * steps_per_epoch))
     warmup = max(1, int(0.1 * total))
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: (s + 1) / warmup if s < warmup else max(0.0, (total - s) / max(1, total - warmup)))
+    schedule = warmup_then_linear_decay(optimizer, total, warmup)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     y = torch.tensor(labels, dtype=torch.float32)
     model.train()
@@ -75,11 +75,7 @@ def train_model(pairs: list[tuple[str, str]], labels: np.ndarray, epochs: float,
             idx = order[start:start + batch]
             logits = model(**encode(tok, [pairs[i] for i in idx]))
             loss = loss_fn(logits, y[idx])
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            optimizer.step()
-            schedule.step()
+            optimizer_step(loss, optimizer, schedule, params)
             step += 1
             running += loss.item()
             if step % log_every == 0:

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from finetune import optimizer_step, warmup_then_linear_decay  # noqa: E402
 from newsprism.analyze.attribution.encoder import (  # noqa: E402
     ENCODER_FILE,
     Chunk,
@@ -88,8 +89,7 @@ def main() -> None:
     optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     total = args.epochs * math.ceil(len(data) / args.batch)
     warmup = max(1, int(0.06 * total))
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: (s + 1) / warmup if s < warmup else max(0.0, (total - s) / max(1, total - warmup)))
+    schedule = warmup_then_linear_decay(optimizer, total, warmup)
     loss_fn = torch.nn.CrossEntropyLoss(ignore_index=IGNORE)
     step, running = 0, 0.0
     model.train()
@@ -104,11 +104,7 @@ def main() -> None:
                 targets[row, : len(labels)] = torch.tensor(labels)
             logits = model(ids, mask)
             loss = loss_fn(logits.reshape(-1, logits.size(-1)), targets.reshape(-1))
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            optimizer.step()
-            schedule.step()
+            optimizer_step(loss, optimizer, schedule, params)
             step += 1
             running += loss.item()
             if step % 50 == 0:
