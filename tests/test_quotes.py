@@ -128,6 +128,17 @@ def test_transcript_label_is_not_part_of_the_content():
     ]
 
 
+def test_transcript_label_inside_a_quote_mark_is_not_part_of_the_content():
+    text = (
+        "The station published part of the interview:\n\n"
+        '"HOST: Will the night ferry return this winter?"\n\n'
+        '"BRANDT: Not before the new pier is finished, and the council has not yet paid for it."'
+    )
+    contents = [s.text_in(text) for q in find_quotes(text) for s in q.content]
+    assert "Not before the new pier is finished, and the council has not yet paid for it." in contents
+    assert "Will the night ferry return this winter?" in contents
+
+
 def test_quote_signed_with_a_dash_and_a_name():
     text = (
         "We asked readers what the new toll bridge means for them.\n\n"

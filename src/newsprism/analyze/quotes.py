@@ -136,15 +136,18 @@ def _span(article_id: str, frag: Frag | None) -> Span | None:
 
 def _trim(text: str, frag: Frag) -> Frag | None:
     """A content fragment without surrounding spaces, separating punctuation and a leading transcript label
-    ("PENCE: Well, ..."); None when nothing is left."""
+    ("PENCE: Well, ...", also just inside a quote mark); None when nothing is left."""
     start, end = frag
     while start < end and text[start] in _TRIM:
         start += 1
     while end > start and text[end - 1] in _TRIM:
         end -= 1
-    label = _SPEAKER_LABEL.match(text, start, end)
+    quoted = start < end and text[start] in QUOTE_CHARS
+    label = _SPEAKER_LABEL.match(text, start + quoted, end)
     if label is not None:
         start = label.end()
+        if quoted and text[end - 1] in QUOTE_CHARS:  # the mark that closes the one before the label
+            end -= 1
     return (start, end) if end > start else None
 
 
