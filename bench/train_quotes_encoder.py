@@ -35,8 +35,7 @@ from newsprism.analyze.attribution.encoder import (  # noqa: E402
     Chunk,
     batch_tensors,
     build_model,
-    chunks,
-    word_pieces,
+    paragraph_chunks,
     wordpiece_tokenizer,
 )
 from newsprism.analyze.attribution.model import LABELS, artifact_dir  # noqa: E402
@@ -58,7 +57,7 @@ def training_chunks(train: str) -> list[tuple[Chunk, list[int]]]:
         roles, frag_ids = char_roles(article)
         paras = paragraphs(tokens_of_text(article.text))
         labels = [to_bilou(token_labels(para, roles, frag_ids)) for para in paras]
-        for chunk in chunks(tok, [word_pieces(tok, [t.text for t in para]) for para in paras]):
+        for chunk in paragraph_chunks(tok, paras):
             targets = [IGNORE] * len(chunk.ids)
             for p_index, w_index, position in chunk.slots:
                 targets[position] = index[labels[p_index][w_index]]
@@ -73,7 +72,7 @@ def unlabelled_chunks(paths: list[str]) -> list[tuple[Chunk, list[int]]]:
     for path in paths:
         for line in Path(path).read_text("utf-8").splitlines():
             paras = paragraphs(tokens_of_text(json.loads(line).get("text") or ""))
-            for chunk in chunks(tok, [word_pieces(tok, [t.text for t in para]) for para in paras]):
+            for chunk in paragraph_chunks(tok, paras):
                 out.append((chunk, [IGNORE] * len(chunk.ids)))
     return out
 

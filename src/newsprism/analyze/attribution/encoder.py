@@ -85,6 +85,11 @@ def chunks(tok: Any, paragraphs: list[list[list[int]]]) -> list[Chunk]:
     return out
 
 
+def paragraph_chunks(tok: Any, paragraphs: list[list[Tok]]) -> list[Chunk]:
+    """The chunks of an article's paragraphs of tokens (`word_pieces`, then `chunks`)."""
+    return chunks(tok, [word_pieces(tok, [t.text for t in para]) for para in paragraphs])
+
+
 def build_model(layers: int, labels: int) -> Any:
     """The lowest `layers` MiniLM layers (package weights) with a fresh linear head over `labels` classes."""
     import torch
@@ -155,8 +160,7 @@ class AttributionEncoder:
         """A (words x labels) matrix of label probabilities, the words of all `paragraphs` in order."""
         import torch
 
-        pieces = [word_pieces(self.tok, [t.text for t in para]) for para in paragraphs]
-        batch = chunks(self.tok, pieces)
+        batch = paragraph_chunks(self.tok, paragraphs)
         if not batch:
             return np.zeros((0, len(self.labels)))
         ids, mask = batch_tensors(batch)
@@ -168,4 +172,4 @@ class AttributionEncoder:
 
 
 __all__ = ["AttributionEncoder", "Chunk", "ENCODER_FILE", "batch_tensors", "build_model", "chunks",
-           "word_pieces", "wordpiece_tokenizer"]
+           "paragraph_chunks", "word_pieces", "wordpiece_tokenizer"]
