@@ -168,17 +168,16 @@ def main() -> None:
         rng.shuffle(order)
         for start in range(0, len(order), args.batch):
             chosen = order[start:start + args.batch]
-            batch = [data[i] for i in chosen]
-            ids, mask = batch_tensors([c for c, _ in batch])
+            batch = [data[i][0] for i in chosen]
+            ids, mask = batch_tensors(batch)
             targets = torch.full(ids.shape, IGNORE, dtype=torch.long)
-            for row, (_, labels) in enumerate(batch):
-                targets[row, : len(labels)] = torch.tensor(labels)
+            for row, i in enumerate(chosen):
+                targets[row, : len(data[i][1])] = torch.tensor(data[i][1])
             logits = model(ids, mask)
             loss = loss_fn(logits.reshape(-1, logits.size(-1)), targets.reshape(-1)) if (targets != IGNORE).any() \
                 else logits.new_zeros(())
             if soft is not None:
-                loss = (1 - args.soft) * loss + args.soft * soft_loss(logits, [data[i][0] for i in chosen],
-                                                                      [soft[i] for i in chosen])
+                loss = (1 - args.soft) * loss + args.soft * soft_loss(logits, batch, [soft[i] for i in chosen])
             optimizer_step(loss, optimizer, schedule, params)
             step += 1
             running += loss.item()
