@@ -36,6 +36,7 @@ from newsprism.analyze.attribution.encoder import (  # noqa: E402
     batch_tensors,
     build_model,
     paragraph_chunks,
+    slot_index,
     wordpiece_tokenizer,
 )
 from newsprism.analyze.attribution.model import LABELS, artifact_dir  # noqa: E402
@@ -88,9 +89,9 @@ def teacher_probabilities(teacher: Path, data: list[tuple[Chunk, list[int]]], ba
     with torch.inference_mode():
         for start in range(0, len(distinct), batch):
             group = distinct[start:start + batch]
-            probs = torch.softmax(model(*batch_tensors(group)).float(), dim=-1)
-            for row, chunk in enumerate(group):
-                found[tuple(chunk.ids)] = probs[row, [p for _, _, p in chunk.slots]].half()
+            probs = torch.softmax(model(*batch_tensors(group)).float(), dim=-1)[slot_index(group)].half()
+            for chunk, words in zip(group, probs.split([len(c.slots) for c in group]), strict=True):
+                found[tuple(chunk.ids)] = words
     return [found[tuple(chunk.ids)] for chunk, _ in data]
 
 
@@ -114,10 +115,8 @@ def soft_loss(logits: Any, batch: list[Chunk], probs: list[Any]) -> Any:
     """Mean cross-entropy of the logits at each chunk's slots against the teacher's probabilities there."""
     import torch
 
-    rows = [row for row, chunk in enumerate(batch) for _ in chunk.slots]
-    positions = [p for chunk in batch for _, _, p in chunk.slots]
     target = torch.cat(probs).float()
-    return -(target * torch.log_softmax(logits[rows, positions], dim=-1)).sum(-1).mean()
+    return -(target * torch.log_softmax(logits[slot_index(batch)], dim=-1)).sum(-1).mean()
 
 
 def main() -> None:

@@ -90,6 +90,13 @@ def paragraph_chunks(tok: Any, paragraphs: list[list[Tok]]) -> list[Chunk]:
     return chunks(tok, [word_pieces(tok, [t.text for t in para]) for para in paragraphs])
 
 
+def slot_index(batch: list[Chunk]) -> tuple[list[int], list[int]]:
+    """(row, position) index lists picking every word's first piece out of a batch's outputs, words in order."""
+    rows = [row for row, chunk in enumerate(batch) for _ in chunk.slots]
+    positions = [position for chunk in batch for _, _, position in chunk.slots]
+    return rows, positions
+
+
 def build_model(layers: int, labels: int) -> Any:
     """The lowest `layers` MiniLM layers (package weights) with a fresh linear head over `labels` classes."""
     import torch
@@ -166,10 +173,8 @@ class AttributionEncoder:
         ids, mask = batch_tensors(batch)
         with torch.inference_mode():
             probs = torch.softmax(self.model(ids, mask).float(), dim=-1).numpy()
-        rows = [row for row, chunk in enumerate(batch) for _ in chunk.slots]
-        positions = [position for chunk in batch for _, _, position in chunk.slots]
-        return probs[rows, positions].astype(np.float64)  # slots run through the words in order
+        return probs[slot_index(batch)].astype(np.float64)
 
 
 __all__ = ["AttributionEncoder", "Chunk", "ENCODER_FILE", "batch_tensors", "build_model", "chunks",
-           "paragraph_chunks", "word_pieces", "wordpiece_tokenizer"]
+           "paragraph_chunks", "slot_index", "word_pieces", "wordpiece_tokenizer"]
