@@ -186,6 +186,23 @@ def test_title_from_apposition_resolves_to_named_person():
     assert quote_with(text, "traffic would return").speaker == "Anna Berg"
 
 
+def test_generic_leader_resolves_to_the_head_of_government_not_the_nearest_name():
+    text = (
+        "Prime Minister Lena Sorvik opened the summit in Tallport on Monday. Trade Minister Piet Kalm chaired "
+        "the first session.\n\n"
+        "The government leader said the new tariffs would be dropped by spring."
+    )
+    assert quote_with(text, "tariffs would be dropped").speaker == "Lena Sorvik"
+
+
+def test_title_qualified_by_a_country_picks_that_country_s_holder():
+    text = (
+        "Northland President Aron Vale met Southland President Mira Holt at the border on Tuesday.\n\n"
+        "The Northland president said the crossing would reopen next week."
+    )
+    assert quote_with(text, "crossing would reopen").speaker == "Aron Vale"
+
+
 def test_relative_clause_subject_is_the_speaker():
     text = (
         "Opposition deputy Marco Villa, who has led the inquiry since spring, said the report would be "

@@ -2,8 +2,8 @@
 
 "Putin" -> "Vladimir Putin" (the longest name in the article ending in that surname); "he"/"she" -> the person
 speaking in the previous attribution, else the nearest preceding person; "the president" / "the Kremlin leader"
--> the nearest preceding person introduced with that title, else the previous speaker. Anything else (e.g. "a
-senior official", "the ministry") stays as written.
+-> the nearest preceding person introduced with that title (any head-of title for a generic "leader", "head" or
+"chief"), else the previous speaker. Anything else (e.g. "a senior official", "the ministry") stays as written.
 """
 
 from __future__ import annotations
@@ -31,6 +31,11 @@ ROLE_NOUNS = word_set(
     director head lawmaker congressman congresswoman speaker judge attorney prosecutor adviser advisor aide
     billionaire businessman businesswoman mogul coach captain officer official actor actress star founder
     economist analyst author writer host"""
+)
+# "The Kremlin leader", "the party chief": a generic head noun stands for whoever leads, whatever the title.
+LEADER_NOUNS = word_set("leader head chief")
+LEADER_TITLES = word_set(
+    "president premier prime chancellor king queen pope emir sheikh chairman chairwoman ceo leader head chief"
 )
 _HE = frozenset({"he", "him", "his"})
 _SHE = frozenset({"she", "her", "hers"})
@@ -284,11 +289,15 @@ class SpeakerResolver:
         return self._remember(chosen[0]) if chosen else None
 
     def _titled(self, start: int, words: set[str]) -> str | None:
-        """A title description: the nearest person introduced with one of its words (earlier first, then later)."""
+        """A title description: the nearest person introduced with one of its role nouns (earlier first, then
+        later), preferring one whose other title words it shares too ("the Northland president")."""
         roles = words & ROLE_NOUNS
+        if roles & LEADER_NOUNS:
+            roles |= LEADER_TITLES
         earlier = [p for p in self.persons if p.end <= start and p.titles & roles]
         if earlier:
-            return self._remember(earlier[-1])
+            qualified = [p for p in earlier if p.titles & (words - roles)]
+            return self._remember((qualified or earlier)[-1])
         if self.previous_person is not None:
             return self.previous_person
         later = [p for p in self.persons if p.start > start and p.titles & roles]
