@@ -99,6 +99,24 @@ def test_pronoun_speaker_resolves_to_named_person():
     assert quote.speaker_span.text_in(text) == "she"
 
 
+def test_pronoun_skips_a_person_known_to_take_the_other_pronoun():
+    text = (
+        "“We cannot afford a second bridge,” Mr. Oskar Dahl told the council. The plan drew criticism from "
+        "councillor Vera Lund and others.\n\n"
+        "She said the vote should wait until spring."
+    )
+    assert quote_with(text, "the vote should wait").speaker == "Vera Lund"
+
+
+def test_pronoun_prefers_the_person_the_previous_sentence_opens_with():
+    text = (
+        "Harald Berg said the museum would close for repairs. Ines Kohl, who runs the cafe next door, was "
+        "unhappy.\n\n"
+        "She said half of her customers came from the museum."
+    )
+    assert quote_with(text, "half of her customers").speaker == "Ines Kohl"
+
+
 def test_speaker_in_next_sentence():
     text = (
         "Heavy rain hit the valley overnight.\n\n"
@@ -201,6 +219,20 @@ def test_title_qualified_by_a_country_picks_that_country_s_holder():
         "The Northland president said the crossing would reopen next week."
     )
     assert quote_with(text, "crossing would reopen").speaker == "Aron Vale"
+
+
+def test_spokesperson_for_a_named_person_is_the_speaker():
+    text = "“The permit was never signed,” said Nora Quist, a spokeswoman for Mayor Ansel Brandt."
+    assert quote_with(text, "The permit was never signed").speaker == "Nora Quist"
+
+
+def test_an_abbreviated_title_does_not_end_the_sentence_for_a_pronoun():
+    text = (
+        "“The bridge stays shut,” said Ruth Elm.\n\n"
+        "Ansel Brandt wrote to Sens. Liv Moen and Per Aas on Friday. He said the grant would arrive before the "
+        "harvest."
+    )
+    assert quote_with(text, "the grant would arrive").speaker == "Ansel Brandt"
 
 
 def test_relative_clause_subject_is_the_speaker():

@@ -1,9 +1,11 @@
 """Speaker resolution: a source span's text to the article-local full name of the person who spoke.
 
 "Putin" -> "Vladimir Putin" (the longest name in the article ending in that surname); "he"/"she" -> the person
-speaking in the previous attribution, else the nearest preceding person; "the president" / "the Kremlin leader"
--> the nearest preceding person introduced with that title (any head-of title for a generic "leader", "head" or
-"chief"), else the previous speaker. Anything else (e.g. "a senior official", "the ministry") stays as written.
+the previous sentence opens with, else the one speaking in the previous attribution, else the nearest preceding
+person, skipping anyone known to take the other pronoun (from "Mr."/"Ms.", a gendered title or an earlier
+pronoun); "the president" / "the Kremlin leader" -> the nearest preceding person introduced with that title (any
+head-of title for a generic "leader", "head", "chief" or "boss"), else the previous speaker. Anything else (e.g. "a
+senior official", "the ministry") stays as written.
 """
 
 from __future__ import annotations
@@ -21,29 +23,48 @@ TITLE_WORDS = word_set(
     """president vice prime minister foreign defence defense interior finance secretary senator sen. rep.
     representative gov. governor mayor mr. mrs. ms. dr. prof. professor gen. general lt. col. colonel adm. admiral
     commander chief supreme chancellor king queen prince princess pope judge justice speaker leader chairman
-    chairwoman chair ceo director spokesman spokeswoman spokesperson ambassador envoy former deputy state house
-    party democratic republican candidate nominee sheikh emir premier lawmaker congressman congresswoman sir lady
-    lord attorney coach captain officer sgt. sergeant detective inspector minority majority"""
+    chairwoman chair ceo executive director spokesman spokeswoman spokesperson ambassador envoy former deputy state
+    house party democratic republican candidate nominee sheikh emir premier lawmaker congressman congresswoman sir lady
+    lord attorney coach captain officer sgt. sergeant detective inspector minority majority sens. reps. govs. rev.
+    capt. maj. senators representatives"""
 )
 ROLE_NOUNS = word_set(
     """president minister leader chancellor senator governor mayor secretary spokesman spokeswoman spokesperson
     chairman chairwoman chief commander general premier candidate nominee ambassador envoy king queen pope ceo
-    director head lawmaker congressman congresswoman speaker judge attorney prosecutor adviser advisor aide
-    billionaire businessman businesswoman mogul coach captain officer official actor actress star founder
+    director executive head boss lawmaker congressman congresswoman speaker judge attorney prosecutor adviser advisor
+    aide billionaire businessman businesswoman mogul coach captain officer official actor actress star founder
     economist analyst author writer host"""
 )
 # "The Kremlin leader", "the party chief": a generic head noun stands for whoever leads, whatever the title.
-LEADER_NOUNS = word_set("leader head chief")
+LEADER_NOUNS = word_set("leader head chief boss")
 LEADER_TITLES = word_set(
     "president premier prime chancellor king queen pope emir sheikh chairman chairwoman ceo leader head chief"
 )
+# Last words of capitalized runs that name an organisation, a place, a programme or a day, not a person
+# ("White House", "Fox News Sunday", "Senate Intelligence Committee").
+_NOT_PERSON_HEADS = word_set(
+    """House Senate Congress Committee Committees Department Ministry Office Agency Bureau Commission Council
+    Court Party Parliament Assembly Government Administration Authority Board Union Institute University College
+    School Foundation Company Corporation Corp Inc Group Bank Fund Association Network Center Centre Press News
+    Times Post Journal Tribune Herald Magazine Show Radio TV Monitor Street Avenue Square Hall Church Army Navy
+    Force Forces Guard Patrol Corps Police Service Services Caucus Campaign Coalition Alliance Federation League
+    Club Team GOP Airport Station Hospital City County State States Republic Kingdom Island
+    Islands Region Province District Valley River Sea Ocean Sunday Monday Tuesday Wednesday Thursday Friday
+    Saturday"""
+)
 _HE = frozenset({"he", "him", "his"})
 _SHE = frozenset({"she", "her", "hers"})
+# Titles that say which pronoun fits a person; otherwise the first pronoun resolved to them decides.
+_MALE_TITLES = word_set("mr. mr sir lord king prince spokesman chairman congressman businessman")
+_FEMALE_TITLES = word_set("mrs. mrs ms. ms lady queen princess spokeswoman chairwoman congresswoman businesswoman "
+                          "actress")
 _NOT_NAMES = word_set(
     """The A An In On At For But And Or If As After Before When While This That These Those It He She They We I You
     His Her Their Our My Your Its There Here Monday Tuesday Wednesday Thursday Friday Saturday Sunday January
     February March April May June July August September October November December Meanwhile However Also
-    According Speaking Asked Mr Mrs Ms"""
+    According Speaking Asked Mr Mrs Ms With Yet So Still Even Since Until Despite Although Though Because Under
+    Through During Without Among Like Unlike Including From To By Of Then Now Once Other Several Both Many Some Most
+    All Each Every"""
 )
 
 
@@ -120,8 +141,13 @@ def titles_around(text: str, start: int, end: int) -> set[str]:
     return titles_before(text, start) | titles_after(text, end)
 
 
-_WORD = r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Jr|St|[A-Z])\.|[A-Z][\w'’-]*)"
+# Written with a period mid-sentence ("Sens. Dick Durbin", "U.S. officials").
+_ABBREVIATED = r"(?:Mrs?|Ms|Dr|Sens?|Reps?|Govs?|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Rev|Prof|Jr|Sr|St|[A-Z])"
+_WORD = rf"(?:{_ABBREVIATED}\.|[A-Z][\w'’-]*)"
 NAME_PARTICLES = r"(?:van|von|der|den|de|da|del|della|di|du|dos|le|la|bin|ibn|al)"  # "Jonas de Vries"
+# A sentence ends at . ! ? (and a closing quote mark) before a word that is not lower case, unless the period
+# belongs to an abbreviation or an initial ("Sen. Tom Harkin", "U.S. officials").
+_SENTENCE_BREAK = re.compile(rf"(?<![\w.])(?!{_ABBREVIATED}\.)\w*[.!?][”\"’]?\s+(?![a-z])")
 _NAME_RUN = re.compile(rf"{_WORD}(?:[ \t](?:{NAME_PARTICLES}[ \t])?{_WORD}){{0,5}}")
 
 
@@ -150,7 +176,7 @@ def heuristic_persons(text: str) -> list[Person]:
             while kept and kept[0] in _NOT_NAMES:
                 kept.pop(0)
             words = strip_titles(kept)
-            if not words or len(words) > 4:
+            if not words or len(words) > 4 or words[-1] in _NOT_PERSON_HEADS:
                 continue
             start = text.find(words[0], run_start)
             stripped = {w.lower() for w in kept[: len(kept) - len(words)]}
@@ -160,6 +186,7 @@ def heuristic_persons(text: str) -> list[Person]:
     return full_names([p for p in persons if len(p.name.split()) > 1 or p.name in multi])
 
 
+_PREPOSITIONS = word_set("for of to with by from at on about under behind")
 _RELATIVE = frozenset({"who", "whom", "whose"})
 _RELATIVE_THINGS = frozenset({"which", "that"})  # PolNeAR marks them as the source: "the EU, which said ..."
 _FUNCTION_WORDS = word_set(
@@ -177,6 +204,12 @@ class SpeakerResolver:
         self.previous: str | None = None
         self.previous_paragraph = -10
         self.previous_person: str | None = None
+        self.pronoun_of: dict[str, str] = {}
+        for person in self.persons:
+            fitting = {"he" for t in person.titles if t in _MALE_TITLES} | {
+                "she" for t in person.titles if t in _FEMALE_TITLES}
+            if len(fitting) == 1:
+                self.pronoun_of.setdefault(person.name, fitting.pop())
 
     def resolve(
         self,
@@ -210,11 +243,13 @@ class SpeakerResolver:
 
     def _resolve_source(self, start: int, end: int) -> str:
         """Named person inside the span, else pronoun / title resolution, else the text as written."""
-        written = " ".join(self.text[start:end].split())
+        written = " ".join(self.text[start:end].split()).rstrip(",;:")
         inside = [p for p in self.persons if p.start >= start and p.end <= end]
         heads = [p for p in inside if self.text[p.end : p.end + 2] not in {"'s", "’s"}]
         if heads:
-            return self._remember(heads[-1])
+            # "Edward Magee, a spokesman for Mayor Ann Ruiz": the first name not governed by a preposition spoke.
+            free = [p for p in heads if self._word_before(start, p.start) not in _PREPOSITIONS]
+            return self._remember((free or heads)[0])
         if inside:
             return written  # "Zelensky's office": the office spoke, not the person
         surname = self._known_surname(written)
@@ -223,7 +258,7 @@ class SpeakerResolver:
             return surname
         words = [w.lower() for w in re.findall(r"[\w’'.-]+", written)]
         if len(words) == 1 and words[0] in _HE | _SHE:
-            return self._pronoun(start) or written
+            return self._pronoun(start, "he" if words[0] in _HE else "she") or written
         if len(words) == 1 and words[0] in _RELATIVE:
             return self._antecedent(start) or written
         if len(words) == 1 and words[0] in _RELATIVE_THINGS:
@@ -231,6 +266,11 @@ class SpeakerResolver:
         if words and words[0] == "the" and len(words) <= 5 and any(w in ROLE_NOUNS for w in words[1:]):
             return self._titled(start, set(words[1:])) or written
         return written
+
+    def _word_before(self, start: int, position: int) -> str:
+        """The lower-cased word before `position` (from `start` on), title words skipped."""
+        words = [w for w in self.text[start:position].lower().split() if w not in TITLE_WORDS]
+        return words[-1] if words else ""
 
     def _known_surname(self, written: str) -> str | None:
         """A capitalized name the NER missed but whose surname a known person carries ("Novak" -> "Elena Novak")."""
@@ -244,12 +284,26 @@ class SpeakerResolver:
 
     def sentence_subject(self, cue_start: int) -> str | None:
         """A cue without a tagged source ("X, who ..., said"): the first person named earlier in its sentence."""
-        line_start = self.text.rfind("\n", 0, cue_start) + 1
-        lead = self.text[line_start:cue_start]
-        breaks = [m.end() for m in re.finditer(r"[.!?][”\"’]?\s+", lead)]
-        sentence_start = line_start + (breaks[-1] if breaks else 0)
+        sentence_start = self._sentence_start(cue_start)
         named = [p for p in self.persons if sentence_start <= p.start and p.end <= cue_start]
         return self._remember(named[0]) if named else None
+
+    def _sentence_start(self, position: int) -> int:
+        """Start of the sentence holding `position` (a paragraph break also starts one)."""
+        line_start = self.text.rfind("\n", 0, position) + 1
+        breaks = [m.end() for m in _SENTENCE_BREAK.finditer(self.text[line_start:position])]
+        return line_start + (breaks[-1] if breaks else 0)
+
+    def _opening_person(self, start: int, end: int) -> Person | None:
+        """The person a sentence from `start` opens with, before `end` ("Sand was not persuaded", "Mayor Greta
+        Sand said"); None when it opens with other words or a possessive ("Sand's office")."""
+        for person in self.persons:
+            if start <= person.start and person.end <= end:
+                lead = self.text[start:person.start].split()
+                opens = all(w[:1].isupper() or w.lower() in TITLE_WORDS for w in lead)
+                possessive = self.text[person.end : person.end + 2] in {"'s", "’s"}
+                return person if opens and not possessive else None
+        return None
 
     def colon_speaker(self, start: int) -> str | None:
         """An uncued quote introduced by a colon: the first person named earlier in that sentence."""
@@ -279,14 +333,32 @@ class SpeakerResolver:
             words = words[1:]
         return " ".join(words) or None
 
-    def _pronoun(self, start: int) -> str | None:
-        """He/she: the previous attribution's person, else the nearest preceding titled person, else any."""
-        if self.previous_person is not None:
-            return self.previous_person
-        before = [p for p in self.persons if p.end <= start]
-        titled = [p for p in before if p.titles & TITLE_WORDS]
-        chosen = (titled or before)[-1:]
-        return self._remember(chosen[0]) if chosen else None
+    def _pronoun(self, start: int, pronoun: str) -> str | None:
+        """He/she: the person its own sentence opens with ("Burton said that he ..."), else the one the previous
+        sentence opens with, else the previous attribution's person, else the nearest preceding titled person,
+        else any; never one known to take the other pronoun."""
+        def fits(name: str) -> bool:
+            return self.pronoun_of.get(name, pronoun) == pronoun
+
+        sentence_start = self._sentence_start(start)
+        before = self.text[:sentence_start].rstrip()
+        subjects = [self._opening_person(sentence_start, start)]
+        if before:
+            subjects.append(self._opening_person(self._sentence_start(len(before)), sentence_start))
+        subject = next((p for p in subjects if p is not None and fits(p.name)), None)
+        if subject is not None:
+            chosen = subject.name
+        elif self.previous_person is not None and fits(self.previous_person):
+            chosen = self.previous_person
+        else:
+            before = [p for p in self.persons if p.end <= start and fits(p.name)]
+            titled = [p for p in before if p.titles & TITLE_WORDS]
+            if not before:
+                return None
+            chosen = (titled or before)[-1].name
+        self.pronoun_of.setdefault(chosen, pronoun)
+        self.previous_person = chosen
+        return chosen
 
     def _titled(self, start: int, words: set[str]) -> str | None:
         """A title description: the nearest person introduced with one of its role nouns (earlier first, then
