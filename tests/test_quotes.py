@@ -235,6 +235,22 @@ def test_an_abbreviated_title_does_not_end_the_sentence_for_a_pronoun():
     assert quote_with(text, "the grant would arrive").speaker == "Ansel Brandt"
 
 
+def test_surname_goes_to_the_nearest_earlier_full_name():
+    text = (
+        "Thomas Berg ran the shipyard for thirty years. His son Jonas Berg took over in 2019.\n\n"
+        "Berg said the new dock would open in March."
+    )
+    assert quote_with(text, "the new dock").speaker == "Jonas Berg"
+
+
+def test_surname_with_an_honorific_skips_a_full_name_of_the_other_sex():
+    text = (
+        "Sara Lund took over the bakery from her father, Mr. Henrik Lund, in May.\n\n"
+        "Ms. Lund said the ovens would be replaced next year."
+    )
+    assert quote_with(text, "the ovens would be replaced").speaker == "Sara Lund"
+
+
 def test_relative_clause_subject_is_the_speaker():
     text = (
         "Opposition deputy Marco Villa, who has led the inquiry since spring, said the report would be "

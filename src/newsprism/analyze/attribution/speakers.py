@@ -91,23 +91,45 @@ def strip_titles(words: list[str]) -> list[str]:
 
 
 def full_names(persons: list[Person]) -> list[Person]:
-    """Give each mention the longest name in the article sharing its surname ("Putin" -> "Vladimir Putin")."""
-    longest: dict[str, str] = {}
+    """Give each mention the full name it shortens ("Putin" -> "Vladimir Putin"): the nearest earlier mention whose
+    name ends with it, else the nearest later one, skipping names whose titles say the other pronoun ("Ms. Lund"
+    is not "Mr. Erik Lund"); then the longest form with the same first and last word ("Donald Trump" -> "Donald J.
+    Trump")."""
+    titles_of: dict[str, set[str]] = {}
     for person in persons:
-        words = person.name.split()
-        if not words:
-            continue
-        best = longest.get(words[-1])
-        if best is None or len(person.name) > len(best):
-            longest[words[-1]] = person.name
+        titles_of.setdefault(person.name, set()).update(person.titles)
+    names = _shortened(persons, titles_of)
+    longest: dict[tuple[str, str], str] = {}
+    for name in names:
+        if len(name) > len(longest.get(_first_and_last(name), "")):
+            longest[_first_and_last(name)] = name
+    return [Person(p.start, p.end, longest[_first_and_last(name)], p.titles)
+            for p, name in zip(persons, names, strict=True)]
+
+
+def _first_and_last(name: str) -> tuple[str, str]:
+    words = name.split() or [""]
+    return words[0], words[-1]
+
+
+def _shortened(persons: list[Person], titles_of: dict[str, set[str]]) -> list[str]:
+    """For each mention, the name of the nearest mention (earlier first) whose name ends with its own."""
     out = []
     for person in persons:
-        words = person.name.split()
-        name = longest.get(words[-1], person.name) if words else person.name
-        if len(words) > 1 and not longest.get(words[-1], "").endswith(person.name):
-            name = person.name
-        out.append(Person(person.start, person.end, name, person.titles))
+        pronoun = title_pronoun(person.titles)
+        longer = [p for p in persons if len(p.name) > len(person.name) and p.name.endswith(" " + person.name)
+                  and pronoun in (None, title_pronoun(titles_of[p.name]) or pronoun)]
+        earlier = [p for p in longer if p.start < person.start]
+        later = [p for p in longer if p.start > person.start]
+        chosen = max(earlier, key=lambda p: p.start) if earlier else min(later, key=lambda p: p.start, default=None)
+        out.append(chosen.name if chosen else person.name)
     return out
+
+
+def title_pronoun(titles: set[str]) -> str | None:
+    """"he" or "she" when the titles say so ("Mr.", "spokeswoman"), else None."""
+    male, female = bool(titles & _MALE_TITLES), bool(titles & _FEMALE_TITLES)
+    return "he" if male and not female else "she" if female and not male else None
 
 
 def titles_before(text: str, start: int, max_words: int = 4) -> set[str]:
@@ -206,10 +228,9 @@ class SpeakerResolver:
         self.previous_person: str | None = None
         self.pronoun_of: dict[str, str] = {}
         for person in self.persons:
-            fitting = {"he" for t in person.titles if t in _MALE_TITLES} | {
-                "she" for t in person.titles if t in _FEMALE_TITLES}
-            if len(fitting) == 1:
-                self.pronoun_of.setdefault(person.name, fitting.pop())
+            pronoun = title_pronoun(person.titles)
+            if pronoun is not None:
+                self.pronoun_of.setdefault(person.name, pronoun)
 
     def resolve(
         self,
