@@ -79,12 +79,10 @@ class Person:
 
 
 def strip_titles(words: list[str]) -> list[str]:
-    """Drop leading titles ("Russian President", "Gen.") and a trailing possessive from a name's words."""
-    words = list(words)
-    while len(words) > 1 and (
-        words[0].lower() in TITLE_WORDS or (len(words) > 2 and words[1].lower() in TITLE_WORDS)
-    ):
-        words.pop(0)
+    """Drop everything up to the last title before the name ("Russian President", "Missouri Highway Patrol
+    Capt.") and a trailing possessive from a name's words."""
+    titled = [i for i, word in enumerate(words[:-1]) if word.lower() in TITLE_WORDS]
+    words = list(words[titled[-1] + 1 :] if titled else words)
     if words and words[-1].endswith(("'s", "’s")):
         words[-1] = words[-1][:-2]
     return [w for w in words if w]
