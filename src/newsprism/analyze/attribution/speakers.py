@@ -21,19 +21,19 @@ def word_set(words: str) -> frozenset[str]:
 
 TITLE_WORDS = word_set(
     """president vice prime minister foreign defence defense interior finance secretary senator sen. rep.
-    representative gov. governor mayor mr. mrs. ms. dr. prof. professor gen. general lt. col. colonel adm. admiral
-    commander chief supreme chancellor king queen prince princess pope judge justice speaker leader chairman
-    chairwoman chair ceo executive director spokesman spokeswoman spokesperson ambassador envoy former deputy state
-    house party democratic republican candidate nominee sheikh emir premier lawmaker congressman congresswoman sir lady
-    lord attorney coach captain officer sgt. sergeant detective inspector minority majority sens. reps. govs. rev.
-    capt. maj. senators representatives"""
+    representative gov. governor mayor mr. mrs. ms. dr. prof. professor gen. general lt. col. colonel adm.
+    admiral commander chief supreme chancellor king queen prince princess pope judge justice speaker leader
+    chairman chairwoman chair ceo executive director spokesman spokeswoman spokesperson ambassador envoy former
+    deputy state house party democratic republican candidate nominee sheikh emir premier lawmaker congressman
+    congresswoman sir lady lord attorney coach captain officer sgt. sergeant sheriff detective inspector
+    minority majority sens. reps. govs. rev. capt. maj. senators representatives"""
 )
 ROLE_NOUNS = word_set(
     """president minister leader chancellor senator governor mayor secretary spokesman spokeswoman spokesperson
     chairman chairwoman chief commander general premier candidate nominee ambassador envoy king queen pope ceo
-    director executive head boss lawmaker congressman congresswoman speaker judge attorney prosecutor adviser advisor
-    aide billionaire businessman businesswoman mogul coach captain officer official actor actress star founder
-    economist analyst author writer host"""
+    director executive head boss lawmaker congressman congresswoman speaker judge attorney prosecutor sheriff
+    adviser advisor aide billionaire businessman businesswoman mogul coach captain officer official actor
+    actress star founder economist analyst author writer host"""
 )
 # "The Kremlin leader", "the party chief": a generic head noun stands for whoever leads, whatever the title.
 LEADER_NOUNS = word_set("leader head chief boss")
