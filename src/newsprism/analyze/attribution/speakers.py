@@ -1,11 +1,11 @@
 """Speaker resolution: a source span's text to the article-local full name of the person who spoke.
 
-"Putin" -> "Vladimir Putin" (the longest name in the article ending in that surname); "he"/"she" -> the person
-the previous sentence opens with, else the one speaking in the previous attribution, else the nearest preceding
-person, skipping anyone known to take the other pronoun (from "Mr."/"Ms.", a gendered title or an earlier
-pronoun); "the president" / "the Kremlin leader" -> the nearest preceding person introduced with that title (any
-head-of title for a generic "leader", "head", "chief" or "boss"), else the previous speaker. Anything else (e.g. "a
-senior official", "the ministry") stays as written.
+"Putin" -> "Vladimir Putin" (the nearest full name in the article ending in that surname); "he"/"she" -> the
+person their own or the previous sentence opens with, else the one speaking in the previous attribution, else the
+nearest preceding person, skipping anyone known to take the other pronoun (from "Mr."/"Ms.", a gendered title or
+an earlier pronoun); "the president" / "the Kremlin leader" -> the nearest preceding person introduced with that
+title (any head-of title for a generic "leader", "head", "chief" or "boss"), else the previous speaker. Anything
+else (e.g. "a senior official", "the ministry") stays as written.
 """
 
 from __future__ import annotations
@@ -43,14 +43,13 @@ LEADER_TITLES = word_set(
 # Last words of capitalized runs that name an organisation, a place, a programme or a day, not a person
 # ("White House", "Fox News Sunday", "Senate Intelligence Committee").
 _NOT_PERSON_HEADS = word_set(
-    """House Senate Congress Committee Committees Department Ministry Office Agency Bureau Commission Council
-    Court Party Parliament Assembly Government Administration Authority Board Union Institute University College
+    """House Senate Congress Committee Committees Department Ministry Office Agency Bureau Commission Council Court
+    Party Parliament Assembly Government Administration Authority Board Union Institute University College
     School Foundation Company Corporation Corp Inc Group Bank Fund Association Network Center Centre Press News
     Times Post Journal Tribune Herald Magazine Show Radio TV Monitor Street Avenue Square Hall Church Army Navy
     Force Forces Guard Patrol Corps Police Service Services Caucus Campaign Coalition Alliance Federation League
-    Club Team GOP Airport Station Hospital City County State States Republic Kingdom Island
-    Islands Region Province District Valley River Sea Ocean Sunday Monday Tuesday Wednesday Thursday Friday
-    Saturday"""
+    Club Team GOP Airport Station Hospital City County State States Republic Kingdom Island Islands Region
+    Province District Valley River Sea Ocean Sunday Monday Tuesday Wednesday Thursday Friday Saturday"""
 )
 _HE = frozenset({"he", "him", "his"})
 _SHE = frozenset({"she", "her", "hers"})
@@ -116,12 +115,17 @@ def _shortened(persons: list[Person], titles_of: dict[str, set[str]]) -> list[st
     for person in persons:
         pronoun = title_pronoun(person.titles)
         longer = [p for p in persons if len(p.name) > len(person.name) and p.name.endswith(" " + person.name)
-                  and pronoun in (None, title_pronoun(titles_of[p.name]) or pronoun)]
+                  and same_or_unknown(pronoun, title_pronoun(titles_of[p.name]))]
         earlier = [p for p in longer if p.start < person.start]
         later = [p for p in longer if p.start > person.start]
         chosen = max(earlier, key=lambda p: p.start) if earlier else min(later, key=lambda p: p.start, default=None)
         out.append(chosen.name if chosen else person.name)
     return out
+
+
+def same_or_unknown(a: str | None, b: str | None) -> bool:
+    """Two pronouns that may belong to one person (None: not known)."""
+    return a is None or b is None or a == b
 
 
 def title_pronoun(titles: set[str]) -> str | None:
@@ -357,7 +361,7 @@ class SpeakerResolver:
         sentence opens with, else the previous attribution's person, else the nearest preceding titled person,
         else any; never one known to take the other pronoun."""
         def fits(name: str) -> bool:
-            return self.pronoun_of.get(name, pronoun) == pronoun
+            return same_or_unknown(pronoun, self.pronoun_of.get(name))
 
         sentence_start = self._sentence_start(start)
         before = self.text[:sentence_start].rstrip()
@@ -370,11 +374,11 @@ class SpeakerResolver:
         elif self.previous_person is not None and fits(self.previous_person):
             chosen = self.previous_person
         else:
-            before = [p for p in self.persons if p.end <= start and fits(p.name)]
-            titled = [p for p in before if p.titles & TITLE_WORDS]
-            if not before:
+            preceding = [p for p in self.persons if p.end <= start and fits(p.name)]
+            titled = [p for p in preceding if p.titles & TITLE_WORDS]
+            if not preceding:
                 return None
-            chosen = (titled or before)[-1].name
+            chosen = (titled or preceding)[-1].name
         self.pronoun_of.setdefault(chosen, pronoun)
         self.previous_person = chosen
         return chosen
