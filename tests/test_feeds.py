@@ -157,11 +157,7 @@ def test_watch_two_polls_stores_once(tmp_path):
 def test_watch_stops_cleanly_on_ctrl_c(tmp_path):
     """A real process gets SIGINT while sleeping between polls: it prints why it stopped and exits 0."""
     with gazette_server() as server:
-        process = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from newsprism.cli import main; main(sys.argv[1:])", "watch", server.url("/rss.xml"), "--every", "60s",
-             "--db", str(tmp_path / "w.db"), "--no-process"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
+        process = _watch_process(server.url("/rss.xml"), tmp_path / "w.db", "60s")
         try:
             first = process.stdout.readline()
             process.send_signal(signal.SIGINT)
@@ -175,7 +171,10 @@ def test_watch_stops_cleanly_on_ctrl_c(tmp_path):
 
 
 def _watch_command(feed_url: str, db, every: str) -> list[str]:
-    program = "import sys; from newsprism.cli import main; main(sys.argv[1:])"
+    # Ctrl-C restored as in a terminal: a test run started in the background inherits SIGINT ignored, and Python
+    # then keeps ignoring it in the child.
+    program = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+               "from newsprism.cli import main; main(sys.argv[1:])")
     return [sys.executable, "-c", program, "watch", feed_url, "--every", every, "--db", str(db), "--no-process"]
 
 
