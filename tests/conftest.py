@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,14 @@ def store(tmp_path):
     s = SqliteStore(str(tmp_path / "test.db"))
     yield s
     s.close()
+
+
+def cli_command(*args: str) -> list[str]:
+    """A command line running `newsprism ARGS` in a fresh Python, with Ctrl-C working as in a terminal (a test run
+    started in the background inherits SIGINT ignored, and Python would keep ignoring it)."""
+    program = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+               "from newsprism.cli import main; main(sys.argv[1:])")
+    return [sys.executable, "-c", program, *args]
 
 
 def require(path: Path) -> Path:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import cli_command
 from test_web import STORY, build_corpus
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,8 +32,7 @@ def _serve(db: Path) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "NEWSPRISM_TOKEN": ""}
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from newsprism.cli import main; main()", "serve", "--db", str(db),
-         "--host", "127.0.0.1", "--port", str(port)],
+        cli_command("serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)),
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
@@ -117,7 +116,7 @@ def test_example_corpus_in_chromium(browser, tmp_path):
     examples = Path(__file__).resolve().parents[1] / "examples" / "harbour-ferry.jsonl"
     db = tmp_path / "examples.db"
     done = subprocess.run(
-        [sys.executable, "-c", "from newsprism.cli import main; main()", "ingest", str(examples), "--db", str(db)],
+        cli_command("ingest", str(examples), "--db", str(db)),
         capture_output=True, text=True, timeout=600,
     )
     assert done.returncode == 0, done.stderr[-2000:]

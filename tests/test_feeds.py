@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import cli_command
 from httpserver import LocalServer, Reply, etag_route, signal_on_hit
 from httpserver import article_page as page_html
 from newsprism.cli import cli
@@ -171,11 +171,7 @@ def test_watch_stops_cleanly_on_ctrl_c(tmp_path):
 
 
 def _watch_command(feed_url: str, db, every: str) -> list[str]:
-    # Ctrl-C restored as in a terminal: a test run started in the background inherits SIGINT ignored, and Python
-    # then keeps ignoring it in the child.
-    program = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
-               "from newsprism.cli import main; main(sys.argv[1:])")
-    return [sys.executable, "-c", program, "watch", feed_url, "--every", every, "--db", str(db), "--no-process"]
+    return cli_command("watch", feed_url, "--every", every, "--db", str(db), "--no-process")
 
 
 def _watch_process(feed_url: str, db, every: str) -> subprocess.Popen:

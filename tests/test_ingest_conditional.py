@@ -6,11 +6,11 @@ from __future__ import annotations
 import signal
 import sqlite3
 import subprocess
-import sys
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import cli_command
 from httpserver import LocalServer, Reply, article_page, etag_route, signal_on_hit
 from newsprism.commands.ingest import ingest_command, run_ingest
 from newsprism.ingest.http import HTTP_NAMESPACE
@@ -119,7 +119,6 @@ def test_feed_ingest_killed_between_fetch_and_store_loses_nothing(tmp_path):
     db = tmp_path / "k.db"
     slow = {"on": True}
     lights = _lights_route(slow)
-    program = "from newsprism.commands.ingest import ingest_command; ingest_command()"
     with LocalServer() as server:
         server.routes.update({
             "/rss.xml": etag_route(RSS.format(base=server.base).encode(), '"feed-1"', "application/rss+xml"),
@@ -127,7 +126,7 @@ def test_feed_ingest_killed_between_fetch_and_store_loses_nothing(tmp_path):
                                       "text/html"),
             "/n/lights": lights,
         })
-        command = [sys.executable, "-c", program, server.url("/rss.xml"), "--db", str(db), "--no-process", "--quiet"]
+        command = cli_command("ingest", server.url("/rss.xml"), "--db", str(db), "--no-process", "--quiet")
         signal_on_hit(command, server, "/n/lights", signal.SIGKILL)
         slow["on"] = False
         rerun = subprocess.run(command, capture_output=True, text=True, timeout=90)
@@ -143,15 +142,14 @@ def test_url_ingest_stopped_by_sigterm_keeps_what_it_stored_and_resumes(tmp_path
     db = tmp_path / "t.db"
     slow = {"on": True}
     lights = _lights_route(slow)
-    program = "import sys; from newsprism.cli import main; main(sys.argv[1:])"
     with LocalServer() as server:
         server.routes.update({
             "/n/lanterns": etag_route(page("Lanterns on the quay", "Paper lanterns lit the quay."), '"p1"',
                                       "text/html"),
             "/n/lights": lights,
         })
-        command = [sys.executable, "-c", program, "ingest", server.url("/n/lanterns"), server.url("/n/lights"),
-                   "--db", str(db), "--no-process", "--quiet"]
+        command = cli_command("ingest", server.url("/n/lanterns"), server.url("/n/lights"), "--db", str(db),
+                              "--no-process", "--quiet")
         process, err = signal_on_hit(command, server, "/n/lights", signal.SIGTERM)
         assert process.returncode == 143, err
         assert err.strip().splitlines()[-1] == "aborted (SIGTERM)"

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import SEEDS, require
+from conftest import SEEDS, cli_command, require
 from newsprism.analyze.attribution.model import AttributionTagger
 from newsprism.analyze.attribution.quotemarks import quoted_regions
 from newsprism.analyze.quotes import find_quotes, quotes_component
@@ -347,6 +352,46 @@ def test_cli_processes_and_encoder_flag_keep_the_output_exact(tmp_path):
     files = runs["--jobs 2 --encoder"]["files"]
     assert [f["path"] for f in files] == [p for p in paths if "missing" not in p]
     assert all({q["speaker"] for q in f["quotes"]} == {names[i % len(names)]} for i, f in enumerate(files))
+
+
+def _children(pid: int) -> set[int]:
+    """Process ids of `pid`'s children (any of its threads may have started them)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to find the worker processes")
+def test_cli_ctrl_c_with_live_workers_aborts_cleanly_and_leaves_no_process(tmp_path):
+    paths = []
+    for i in range(1500):  # far more than two workers read before the interrupt
+        path = tmp_path / f"{i:04}.txt"
+        path.write_text(f"“Lane {i} stays closed,” said Ana Lopez.\n\nLopez said crews were on site.", "utf-8")
+        paths.append(str(path))
+    # A terminal's Ctrl-C goes to the whole process group: the workers get it too and must leave it to the parent.
+    process = subprocess.Popen(cli_command("quotes", "--json", "--jobs", "2", *paths), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(2.0)  # past the workers' start-up, into reading files
+        workers = _children(process.pid)
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert len(workers) >= 2
+    assert process.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "aborted" and "Traceback" not in err
+    assert out == ""  # nothing half-printed
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
 
 
 def test_cli_reports_unreadable_file(tmp_path):
