@@ -11,7 +11,8 @@ blends the two with `--weight` on the encoder's log-probabilities, in the paragr
 (`--gate`).
 
 With `--teacher`, a smaller student learns from a trained encoder as well as from the gold labels: it starts from
-the teacher's lowest `--layers` layers and head, and its loss adds (weight `--soft`) the cross-entropy against the
+the teacher's lowest `--layers` layers and head (with `--fresh`, from MiniLM's weights as a teacher does: a
+"born-again" student of the teacher's own size), and its loss adds (weight `--soft`) the cross-entropy against the
 teacher's probabilities, on `train` and on the `text` of any `--unlabelled` JSONL records (no gold there).
 """
 
@@ -135,6 +136,8 @@ def main() -> None:
     parser.add_argument("--unlabelled", nargs="*", default=[], help="JSONL files whose `text` the teacher labels")
     parser.add_argument("--soft", type=float, default=0.5, help="weight of the teacher's probabilities in the "
                         "loss on labelled text (unlabelled text has only them)")
+    parser.add_argument("--fresh", action="store_true", help="the student starts from MiniLM's weights, not the "
+                        "teacher's")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
@@ -151,7 +154,8 @@ def main() -> None:
     soft = teacher_probabilities(Path(args.teacher), data) if args.teacher else None
     if soft is not None:
         log.info("teacher probabilities (%.0fs)", time.time() - t0)
-    model = student_of(Path(args.teacher), args.layers) if args.teacher else build_model(args.layers, len(LABELS))
+    fresh = args.fresh or not args.teacher
+    model = build_model(args.layers, len(LABELS)) if fresh else student_of(Path(args.teacher), args.layers)
     for name, param in model.named_parameters():
         param.requires_grad_(name not in FROZEN_KEYS)
     params = [p for p in model.parameters() if p.requires_grad]
@@ -189,7 +193,7 @@ def main() -> None:
                 "state": pack_state(model.eval(), FROZEN_KEYS),
                 "recipe": {"epochs": args.epochs, "lr": args.lr, "batch": args.batch, "seed": args.seed,
                            "trained_on": Path(args.train).name, "soft": args.soft,
-                           "teacher": args.teacher and Path(args.teacher).name,
+                           "teacher": args.teacher and Path(args.teacher).name, "fresh": args.fresh,
                            "unlabelled": [Path(u).name for u in args.unlabelled]}},
                out / ENCODER_FILE)
     size = (out / ENCODER_FILE).stat().st_size / 1e6
