@@ -358,12 +358,11 @@ def _workers(pid: int) -> set[int]:
     """Process ids of `pid`'s multiprocessing workers (not its resource tracker)."""
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        for child in (task / "children").read_text().split():
-            try:
-                if b"multiprocessing.spawn" in Path(f"/proc/{child}/cmdline").read_bytes():
-                    found.add(int(child))
-            except OSError:
-                continue
+        try:
+            children = (task / "children").read_text().split()
+            found |= {int(c) for c in children if b"multiprocessing.spawn" in Path(f"/proc/{c}/cmdline").read_bytes()}
+        except OSError:  # a thread or child that has just ended
+            continue
     return found
 
 
