@@ -271,6 +271,13 @@ def test_unresolvable_source_stays_as_written():
     assert quote_with(text, "the road would reopen").speaker == "Adler's office"
 
 
+def test_an_organisation_source_is_named_without_its_article():
+    text = "The Harbour Authority said on Monday that the north pier would close for a month."
+    assert quote_with(text, "the north pier would close").speaker == "Harbour Authority"
+    text = "Harbour Authority staff said the north pier would close for a month."
+    assert quote_with(text, "the north pier would close").speaker == "Harbour Authority staff"
+
+
 def test_quote_ids_are_stable_and_spans_index_the_text():
     text = "“Prices will fall next spring,” said Helen Park, the bank's chief economist."
     first, second = find_quotes(text, article_id="a1"), find_quotes(text, article_id="a1")

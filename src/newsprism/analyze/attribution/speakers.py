@@ -4,8 +4,9 @@
 person their own or the previous sentence opens with, else the one speaking in the previous attribution, else the
 nearest preceding person, skipping anyone known to take the other pronoun (from "Mr."/"Ms.", a gendered title or
 an earlier pronoun); "the president" / "the Kremlin leader" -> the nearest preceding person introduced with that
-title (any head-of title for a generic "leader", "head", "chief" or "boss"), else the previous speaker. Anything
-else (e.g. "a senior official", "the ministry") stays as written.
+title (any head-of title for a generic "leader", "head", "chief" or "boss"), else the previous speaker; an
+organisation heading the source is named without its article ("The White House on Wednesday" -> "White House").
+Anything else (e.g. "a senior official", "the ministry") stays as written.
 """
 
 from __future__ import annotations
@@ -211,6 +212,29 @@ def heuristic_persons(text: str) -> list[Person]:
 
 
 _PREPOSITIONS = word_set("for of to with by from at on about under behind")
+# Words that may follow an organisation's name in a source span without making it a description of someone else
+# ("The White House on Wednesday", but not "White House officials").
+_AFTER_ORGANISATION = word_set("on in at last this earlier later also late previously too itself")
+
+
+def organisation_name(written: str) -> str | None:
+    """The organisation a source names at its head ("The White House on Wednesday" -> "White House", "the
+    Congressional Budget Office," -> "Congressional Budget Office"), else None."""
+    words = written.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    run: list[str] = []
+    for word in words:
+        if not word[:1].isupper():
+            break
+        run.append(word.rstrip(",;:"))
+        if word != run[-1]:
+            break
+    rest = words[len(run):]
+    if run and run[-1] in _NOT_PERSON_HEADS and (not rest or rest[0].lower() in _AFTER_ORGANISATION):
+        return " ".join(run)
+    return None
+
 _RELATIVE = frozenset({"who", "whom", "whose"})
 _RELATIVE_THINGS = frozenset({"which", "that"})  # PolNeAR marks them as the source: "the EU, which said ..."
 _FUNCTION_WORDS = word_set(
@@ -288,7 +312,7 @@ class SpeakerResolver:
             return self._antecedent(start) or self._antecedent_phrase(start) or written
         if words and words[0] == "the" and len(words) <= 5 and any(w in ROLE_NOUNS for w in words[1:]):
             return self._titled(start, set(words[1:])) or written
-        return written
+        return organisation_name(written) or written
 
     def _word_before(self, start: int, position: int) -> str:
         """The lower-cased word before `position` (from `start` on), title words skipped."""
