@@ -112,11 +112,16 @@ def _first_and_last(name: str) -> tuple[str, str]:
 
 def _shortened(persons: list[Person], titles_of: dict[str, set[str]]) -> list[str]:
     """For each mention, the name of the nearest mention (earlier first) whose name ends with its own."""
+    pronoun_of = {name: title_pronoun(titles) for name, titles in titles_of.items()}
+    by_last_word: dict[str, list[Person]] = {}
+    for person in persons:
+        by_last_word.setdefault(person.name.rsplit(" ", 1)[-1], []).append(person)
     out = []
     for person in persons:
         pronoun = title_pronoun(person.titles)
-        longer = [p for p in persons if len(p.name) > len(person.name) and p.name.endswith(" " + person.name)
-                  and same_or_unknown(pronoun, title_pronoun(titles_of[p.name]))]
+        longer = [p for p in by_last_word[person.name.rsplit(" ", 1)[-1]]
+                  if len(p.name) > len(person.name) and p.name.endswith(" " + person.name)
+                  and same_or_unknown(pronoun, pronoun_of[p.name])]
         earlier = [p for p in longer if p.start < person.start]
         later = [p for p in longer if p.start > person.start]
         chosen = max(earlier, key=lambda p: p.start) if earlier else min(later, key=lambda p: p.start, default=None)
