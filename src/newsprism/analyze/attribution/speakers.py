@@ -336,8 +336,12 @@ class SpeakerResolver:
 
     def sentence_subject(self, cue_start: int) -> str | None:
         """A cue without a tagged source ("X, who ..., said"): the first person named earlier in its sentence."""
-        sentence_start = self._sentence_start(cue_start)
-        named = [p for p in self.persons if sentence_start <= p.start and p.end <= cue_start]
+        return self._first_named_before(cue_start)
+
+    def _first_named_before(self, position: int) -> str | None:
+        """The first person named in `position`'s sentence before it (remembered for the next pronoun)."""
+        sentence_start = self._sentence_start(position)
+        named = [p for p in self.persons if sentence_start <= p.start and p.end <= position]
         return self._remember(named[0]) if named else None
 
     def _sentence_start(self, position: int) -> int:
@@ -363,9 +367,7 @@ class SpeakerResolver:
         lead = self.text[line_start:start].rstrip(" “\"„")
         if not lead.endswith(":"):
             return None
-        sentence_start = line_start + max(lead.rfind(". "), lead.rfind("? "), lead.rfind("! "), -1) + 1
-        named = [p for p in self.persons if sentence_start <= p.start and p.end <= start]
-        return self._remember(named[0]) if named else None
+        return self._first_named_before(start)
 
     def _remember(self, person: Person) -> str:
         self.previous_person = person.name
