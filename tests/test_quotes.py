@@ -278,6 +278,16 @@ def test_an_organisation_source_is_named_without_its_article():
     assert quote_with(text, "the north pier would close").speaker == "Harbour Authority staff"
 
 
+def test_a_capitalized_organisation_is_not_taken_for_a_person():
+    text = "“The ferry will run all winter,” said a spokesman for Northport City Council."
+    assert quote_with(text, "The ferry will run").speaker == "a spokesman for Northport City Council"
+
+
+def test_a_name_drops_every_word_up_to_its_last_title():
+    text = "Harbour Police Capt. Nils Brekke said the coast road was clear again."
+    assert quote_with(text, "the coast road was clear").speaker == "Nils Brekke"
+
+
 def test_quote_ids_are_stable_and_spans_index_the_text():
     text = "“Prices will fall next spring,” said Helen Park, the bank's chief economist."
     first, second = find_quotes(text, article_id="a1"), find_quotes(text, article_id="a1")
