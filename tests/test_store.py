@@ -80,3 +80,39 @@ def test_key_value_state(store):
     assert store.get_value("http", "https://a.example/feed") == '{"etag": "x1"}'
     assert dict(store.iter_values("sig")) == {"a1": b"\x00\x01", "a2": b"\x02"}
     assert store.get_value("http", "missing") is None
+
+
+def _search(store, query):
+    rows = store.execute("SELECT a.id FROM articles_search s JOIN articles a ON a.rowid = s.rowid "
+                         "WHERE articles_search MATCH ?", (query,))
+    return [r["id"] for r in rows]
+
+
+def test_search_index_follows_new_versions(store):
+    first = _article()
+    store.put_article(first)
+    assert _search(store, "monday") == [first.id]
+    store.put_article(_article(text="The harbour bridge reopened on Tuesday after repairs."))
+    assert _search(store, "tuesday") == [first.id]
+    assert store.execute("SELECT rowid FROM articles_search WHERE articles_search MATCH 'monday'") == []
+
+
+def test_opening_an_older_store_indexes_its_articles(tmp_path):
+    import sqlite3
+
+    from newsprism.store.sqlite import MIGRATIONS, _statements
+
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:3]:
+        for statement in _statements(script):
+            db.execute(statement)
+    db.execute("PRAGMA user_version = 3")
+    db.execute("INSERT INTO articles (id, version, content_hash, title, text, ingested_at) "
+               "VALUES ('old', 1, 'h', 'Ferry timetable', 'The night ferry stops running in March.', 'now')")
+    db.commit()
+    db.close()
+    store = SqliteStore(str(path))
+    assert _search(store, "ferry") == ["old"] and _search(store, "march") == ["old"]
+    assert store.count_articles() == 1
+    store.close()

@@ -70,11 +70,47 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE articles ADD COLUMN record_id TEXT;
     """,
+    # Word search over titles and texts; the index holds no copy of the text (external content, kept by triggers).
+    """
+    CREATE VIRTUAL TABLE articles_search USING fts5(
+        title, text, content='articles', tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER articles_search_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_search(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_search_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_search(articles_search, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+    END;
+    CREATE TRIGGER articles_search_update AFTER UPDATE ON articles BEGIN
+        INSERT INTO articles_search(articles_search, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+        INSERT INTO articles_search(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    INSERT INTO articles_search(articles_search) VALUES ('rebuild');
+    """,
 )
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The complete SQL statements of `script`, in order (a trigger body's semicolons do not end its statement)."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                yield pending
+            pending = ""
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
+
+
+# A new version updates the row in place (an UPDATE keeps its rowid, which the search index refers to).
+_UPDATE_ARTICLE = ", ".join(
+    f"{column} = excluded.{column}"
+    for column in ("version", "content_hash", "url", "outlet", "title", "author", "published", "language",
+                   "source_ref", "text", "ingested_at", "record_id")
+)
 
 
 class SqliteStore:
@@ -103,9 +139,8 @@ class SqliteStore:
             raise StoreError(f"{self.path}: schema version {version} is newer than this newsprism knows")
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.transaction():
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
+                for statement in _statements(script):
+                    self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number}")
 
     @contextmanager
@@ -157,8 +192,9 @@ class SqliteStore:
             else:
                 article.version = 1
             self._db.execute(
-                "INSERT OR REPLACE INTO articles (id, version, content_hash, url, outlet, title, author, published,"
-                " language, source_ref, text, ingested_at, record_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO articles (id, version, content_hash, url, outlet, title, author, published, language,"
+                " source_ref, text, ingested_at, record_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT (id) DO UPDATE SET " + _UPDATE_ARTICLE,
                 (
                     article.id, article.version, content_hash, article.url, article.outlet, article.title,
                     article.author, article.published.isoformat() if article.published else None,

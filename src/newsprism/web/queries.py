@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -101,13 +102,19 @@ def _story_filters(
         )
         params.append(speaker)
     if text:
-        pattern = f"%{text}%"
+        words = search_expression(text)
         clauses.append(
             "(s.label LIKE ? OR s.id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a "
-            "ON a.id = sa.article_id WHERE a.title LIKE ? OR a.text LIKE ?))"
+            "ON a.id = sa.article_id WHERE a.rowid IN (SELECT rowid FROM articles_search WHERE articles_search MATCH ?)))"
+            if words else "s.label LIKE ?"
         )
-        params.extend([pattern, pattern, pattern])
+        params.extend([f"%{text}%", words] if words else [f"%{text}%"])
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def search_expression(text: str) -> str:
+    """An FTS5 query asking for every word of `text` as a word or word prefix ('kyi' finds 'Kyiv'); '' if none."""
+    return " ".join(f'"{word}"*' for word in re.findall(r"\w+", text))
 
 
 def _finding_tallies(store: SqliteStore, story_ids: list[str]) -> dict[str, dict[str, int]]:
