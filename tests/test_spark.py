@@ -164,6 +164,15 @@ def test_parquet_input_bad_records_and_load(spark, tmp_path):
         assert any(counts.changed_ids[0] in (r.source_id, r.derived_id) for r in store.iter_reuse())
     finally:
         store.close()
+    # loading the same tables again keeps the story as the local run extended it
+    third = CliRunner().invoke(cli, ["spark", "load", str(out), "--db", str(db)], catch_exceptions=False)
+    assert third.exit_code == 0 and "stories 0, local stories kept 1" in third.output, third.output
+    store = SqliteStore(str(db))
+    try:
+        (story,) = store.iter_stories()
+        assert len(story.article_ids) == 3 and counts.changed_ids[0] in story.article_ids
+    finally:
+        store.close()
 
 
 def test_connected_components_of_a_long_chain(spark):

@@ -106,8 +106,17 @@ def read_table(root: str | Path, name: str) -> list[dict]:
     return pq.read_table(path).to_pylist()
 
 
+def _grown_locally(store: Store, story_id: str, article_ids: list[str]) -> bool:
+    """The store's story holds every article of the run's and more: local ingests extended it after a load."""
+    stored = store.get_story(story_id)
+    return stored is not None and set(article_ids) < set(stored.article_ids)
+
+
 def load_tables(root: str | Path, store: Store) -> dict[str, int]:
-    """Copy every table under `root` into `store`; returns rows loaded per table. Loading twice is a no-op."""
+    """Copy every table under `root` into `store`; returns rows loaded per table. Loading twice is a no-op.
+
+    A story that local ingests have extended since an earlier load keeps its local members and findings.
+    """
     counts: dict[str, int] = {}
     with store.transaction():
         articles = read_table(root, "articles")
@@ -122,16 +131,19 @@ def load_tables(root: str | Path, store: Store) -> dict[str, int]:
         store.put_entities(Entity(r["canonical"], r["kind"], list(r["aliases"])) for r in entities)
         counts["entities"] = len(entities)
         stories = read_table(root, "stories")
+        grown = {row["id"] for row in stories if _grown_locally(store, row["id"], row["article_ids"])}
         for row in stories:
-            store.put_story(Story(id=row["id"], article_ids=list(row["article_ids"]), label=row["label"] or "",
-                                  first_seen=parse_datetime(row["first_seen"]),
-                                  last_seen=parse_datetime(row["last_seen"])))
-        counts["stories"] = len(stories)
+            if row["id"] not in grown:
+                store.put_story(Story(id=row["id"], article_ids=list(row["article_ids"]), label=row["label"] or "",
+                                      first_seen=parse_datetime(row["first_seen"]),
+                                      last_seen=parse_datetime(row["last_seen"])))
+        counts["stories"] = len(stories) - len(grown)
+        counts["local stories kept"] = len(grown)
         links = read_table(root, "reuse")
         store.put_reuse(reuse_from_dict(json.loads(r["data"])) for r in links)
         counts["reuse"] = len(links)
         by_story: dict[str, list[tuple[int, Finding]]] = {}
-        findings = read_table(root, "findings")
+        findings = [row for row in read_table(root, "findings") if row["story_id"] not in grown]
         for row in findings:
             by_story.setdefault(row["story_id"], []).append((row["position"], finding_from_dict(json.loads(row["data"]))))
         for story_id, items in by_story.items():
