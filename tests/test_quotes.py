@@ -256,6 +256,22 @@ def test_surname_with_an_honorific_skips_a_full_name_of_the_other_sex():
     assert quote_with(text, "the ovens would be replaced").speaker == "Sara Lund"
 
 
+def test_a_given_name_tells_which_namesake_an_honorific_means():
+    text = (
+        "Karen Holm and her husband Peter Holm opened the ferry cafe in 2015.\n\n"
+        "Mrs. Holm said the cafe would stay open through the winter."
+    )
+    assert quote_with(text, "stay open through the winter").speaker == "Karen Holm"
+
+
+def test_a_pronoun_skips_a_person_whose_given_name_says_the_other_pronoun():
+    text = (
+        "Peter Holm praised the harbour plan. Karen Holm, his neighbour, was less sure of it.\n\n"
+        "Peter Holm left early. She said the ferry timetable had not been settled."
+    )
+    assert quote_with(text, "the ferry timetable had not").speaker == "Karen Holm"
+
+
 def test_relative_clause_subject_is_the_speaker():
     text = (
         "Opposition deputy Marco Villa, who has led the inquiry since spring, said the report would be "

@@ -58,6 +58,30 @@ _SHE = frozenset({"she", "her", "hers"})
 _MALE_TITLES = word_set("mr. mr sir lord king prince spokesman chairman congressman businessman")
 _FEMALE_TITLES = word_set("mrs. mrs ms. ms lady queen princess spokeswoman chairwoman congresswoman businesswoman "
                           "actress")
+# Given names that nearly always belong to a man or a woman: a weak prior for "he"/"she" and "Mr."/"Mrs.", used
+# only when no title or earlier pronoun says otherwise. Names common for both ("Jordan", "Kim", "Jean") are left out.
+_MALE_GIVEN_NAMES = word_set(
+    """Aaron Abdul Adam Adrian Ahmed Alan Albert Alexander Alexei Ali Andrew Andrei Anthony Antonio Arnold Arthur
+    Barack Barry Ben Benjamin Bernard Bernie Bill Billy Bob Boris Brad Bradley Brian Bruce Carl Carlos Charles
+    Chris Christopher Chuck Colin Craig Dan Daniel Danny David Dennis Dick Dmitry Donald Doug Douglas Duncan
+    Edward Emmanuel Eric Evan Frank Fred Gary George Gerald Gordon Greg Gregory Harold Harry Henry Howard Hugh Ian
+    Igor Isaac Ivan Jack Jacob Jake James Jared Jason Jeb Jeff Jeffrey Jeremy Jerry Jesse Jim Jimmy Joe Joel John
+    Johnny Jonathan Joseph Josh Joshua Juan Justin Keith Ken Kenneth Kevin Kurt Larry Lawrence Luis
+    Marco Mark Martin Matt Matthew Michael Mike Mitch Mitt Mohammed Muhammad Narendra Nathan Neil Nicholas Nick
+    Olaf Oliver Patrick Paul Peter Phil Philip Ralph Randy Ray Raymond Reince Richard Rick Rob Robert Roger Ron
+    Ronald Rudy Rush Russell Ryan Sam Samuel Scott Sean Sergei Sergey Steve Steven Ted Thomas Tim Timothy Todd Tom
+    Tony Vladimir Volodymyr Walter Wayne William Xi Yuri"""
+)
+_FEMALE_GIVEN_NAMES = word_set(
+    """Abigail Alice Alicia Amanda Amy Ana Angela Ann Anna Anne Barbara Betsy Betty Brenda Carly Carol Caroline
+    Catherine Cheryl Christina Christine Claire Condoleezza Cynthia Debbie Deborah Diana Diane Donna Doris
+    Dorothy Elena Elizabeth Ellen Emily Emma Erin Eva Evelyn Gina Grace Hannah Heather Helen Hillary Huma Irene
+    Ivanka Jacqueline Jane Janet Janice Jennifer Jessica Jill Joan Joanna Joni Judith Judy Julia Julie Karen
+    Katherine Kathleen Kathy Katie Kayleigh Kelly Kellyanne Kirsten Laura Lauren Linda Lisa Loretta Lucy Maria
+    Marie Marilyn Martha Mary Megan Megyn Melania Melissa Michelle Nancy Natalia Natalie Nikki
+    Olga Pamela Patricia Paula Rachel Rebecca Ruth Samantha Sandra Sara Sarah Sharon Shirley Sophie Stephanie
+    Susan Suzanne Tammy Teresa Theresa Tulsi Ursula Valerie Victoria Virginia Wendy Yulia"""
+)
 _NOT_NAMES = word_set(
     """The A An In On At For But And Or If As After Before When While This That These Those It He She They We I You
     His Her Their Our My Your Its There Here Monday Tuesday Wednesday Thursday Friday Saturday Sunday January
@@ -112,7 +136,7 @@ def _first_and_last(name: str) -> tuple[str, str]:
 
 def _shortened(persons: list[Person], titles_of: dict[str, set[str]]) -> list[str]:
     """For each mention, the name of the nearest mention (earlier first) whose name ends with its own."""
-    pronoun_of = {name: title_pronoun(titles) for name, titles in titles_of.items()}
+    pronoun_of = {name: title_pronoun(titles) or given_name_pronoun(name) for name, titles in titles_of.items()}
     by_last_word: dict[str, list[Person]] = {}
     for person in persons:
         by_last_word.setdefault(person.name.rsplit(" ", 1)[-1], []).append(person)
@@ -132,6 +156,12 @@ def _shortened(persons: list[Person], titles_of: dict[str, set[str]]) -> list[st
 def same_or_unknown(a: str | None, b: str | None) -> bool:
     """Two pronouns that may belong to one person (None: not known)."""
     return a is None or b is None or a == b
+
+
+def given_name_pronoun(name: str) -> str | None:
+    """"he" or "she" when the name starts with a given name that says so ("Hillary Clinton"), else None."""
+    first = name.split(" ", 1)[0]
+    return "he" if first in _MALE_GIVEN_NAMES else "she" if first in _FEMALE_GIVEN_NAMES else None
 
 
 def title_pronoun(titles: set[str]) -> str | None:
@@ -392,7 +422,7 @@ class SpeakerResolver:
         sentence opens with, else the previous attribution's person, else the nearest preceding titled person,
         else any; never one known to take the other pronoun."""
         def fits(name: str) -> bool:
-            return same_or_unknown(pronoun, self.pronoun_of.get(name))
+            return same_or_unknown(pronoun, self.pronoun_of.get(name) or given_name_pronoun(name))
 
         sentence_start = self._sentence_start(start)
         before = self.text[:sentence_start].rstrip()
