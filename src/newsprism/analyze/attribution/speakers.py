@@ -2,8 +2,8 @@
 
 "Putin" -> "Vladimir Putin" (the nearest full name in the article ending in that surname); "he"/"she" -> the
 person their own or the previous sentence opens with, else the one speaking in the previous attribution, else the
-nearest preceding person, skipping anyone known to take the other pronoun (from "Mr."/"Ms.", a gendered title or
-an earlier pronoun); "the president" / "the Kremlin leader" -> the nearest preceding person introduced with that
+nearest preceding person, skipping anyone known to take the other pronoun (from "Mr."/"Ms.", a gendered title, an
+earlier pronoun, else a given name); "the president" / "the Kremlin leader" -> the nearest preceding person introduced with that
 title (any head-of title for a generic "leader", "head", "chief" or "boss"), else the previous speaker; an
 organisation heading the source is named without its article ("The White House on Wednesday" -> "White House").
 Anything else (e.g. "a senior official", "the ministry") stays as written.
