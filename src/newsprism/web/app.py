@@ -150,7 +150,8 @@ def create_app(db_path: str, token: str | None = None, settings: Settings | None
         since: str | None = None, until: str | None = None, outlet: str | None = None,
         speaker: str | None = None, q: str | None = None, page_no: int = Query(1, alias="page", ge=1),
     ) -> dict[str, Any]:
-        """Stories, newest first, filtered by date range, outlet, speaker and text."""
+        """Stories, newest first, filtered by date range, outlet, speaker and text (`q`: every word in the title
+        or text of one article, as a word or the start of one; or a piece of the story label)."""
         return queries.list_stories(store, since=since, until=until, outlet=outlet, speaker=speaker, text=q,
                                     page=page_no)
 
