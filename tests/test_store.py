@@ -1,11 +1,12 @@
+import sqlite3
 from datetime import UTC, datetime
 
 import pytest
 
-from newsprism.errors import ConfigError
+from newsprism.errors import ConfigError, StoreError
 from newsprism.models import Analysis, Article, Finding, Quote, Reuse, Span, Story, article_id_for
 from newsprism.settings import load_settings
-from newsprism.store.sqlite import SqliteStore
+from newsprism.store.sqlite import MIGRATIONS, SqliteStore, _statements
 
 
 def _article(text="The harbour bridge reopened on Monday after repairs.", url="https://a.example/x"):
@@ -97,17 +98,19 @@ def test_search_index_follows_new_versions(store):
     assert store.execute("SELECT rowid FROM articles_search WHERE articles_search MATCH 'monday'") == []
 
 
-def test_opening_an_older_store_indexes_its_articles(tmp_path):
-    import sqlite3
-
-    from newsprism.store.sqlite import MIGRATIONS, _statements
-
-    path = tmp_path / "old.db"
+def _version_3_store(path):
+    """A store as newsprism left it before the search index (schema version 3)."""
     db = sqlite3.connect(path)
     for script in MIGRATIONS[:3]:
         for statement in _statements(script):
             db.execute(statement)
     db.execute("PRAGMA user_version = 3")
+    return db
+
+
+def test_opening_an_older_store_indexes_its_articles(tmp_path):
+    path = tmp_path / "old.db"
+    db = _version_3_store(path)
     db.execute("INSERT INTO articles (id, version, content_hash, title, text, ingested_at) "
                "VALUES ('old', 1, 'h', 'Ferry timetable', 'The night ferry stops running in March.', 'now')")
     db.commit()
@@ -116,3 +119,17 @@ def test_opening_an_older_store_indexes_its_articles(tmp_path):
     assert _search(store, "ferry") == ["old"] and _search(store, "march") == ["old"]
     assert store.count_articles() == 1
     store.close()
+
+
+def test_a_failed_upgrade_is_a_clear_error_and_leaves_the_store_as_it_was(tmp_path):
+    path = tmp_path / "old.db"
+    db = _version_3_store(path)
+    db.execute("CREATE TABLE articles_search (x)")  # stands in the index's way
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match=r"old\.db: cannot upgrade the store to schema version 4: .*articles_search"):
+        SqliteStore(str(path))
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'articles_search_%'").fetchone()[0] == 0
+    db.close()

@@ -138,10 +138,13 @@ class SqliteStore:
         if version > len(MIGRATIONS):
             raise StoreError(f"{self.path}: schema version {version} is newer than this newsprism knows")
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.transaction():
-                for statement in _statements(script):
-                    self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version = {number}")
+            try:
+                with self.transaction():
+                    for statement in _statements(script):
+                        self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version = {number}")
+            except sqlite3.Error as exc:  # e.g. an SQLite built without FTS5; the store stays as it was
+                raise StoreError(f"{self.path}: cannot upgrade the store to schema version {number}: {exc}") from exc
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
