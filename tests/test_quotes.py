@@ -272,6 +272,32 @@ def test_a_pronoun_skips_a_person_whose_given_name_says_the_other_pronoun():
     assert quote_with(text, "the ferry timetable had not").speaker == "Karen Holm"
 
 
+def test_a_surname_finds_a_full_name_that_ends_in_a_generational_suffix():
+    text = (
+        "The mill was sold by Harold P. Ostby III, whose grandfather built it, to a cooperative.\n\n"
+        "Mr. Ostby said the looms would stay in the valley."
+    )
+    assert quote_with(text, "the looms would stay").speaker == "Harold P. Ostby III"
+
+
+def test_a_bare_surname_held_by_an_office_holder_is_not_given_to_his_junior():
+    text = (
+        "President Halvorsen opened the port on Monday. His son, Erik Halvorsen Jr., runs the ferry line.\n\n"
+        "Mr. Halvorsen said the port would double its traffic by 2030."
+    )
+    assert quote_with(text, "double its traffic").speaker == "Halvorsen"
+
+
+def test_a_name_qualifying_a_group_does_not_make_the_person_the_speaker():
+    text = (
+        "Mayor Ines Halvorsen wants a second bridge.\n\n"
+        "Two Halvorsen campaign aides said the bridge would be funded by a toll. Halvorsen spokeswoman Dora "
+        "Quist said the mayor had not decided on a toll."
+    )
+    assert quote_with(text, "funded by a toll").speaker == "Two Halvorsen campaign aides"
+    assert quote_with(text, "had not decided").speaker == "Dora Quist"
+
+
 def test_relative_clause_subject_is_the_speaker():
     text = (
         "Opposition deputy Marco Villa, who has led the inquiry since spring, said the report would be "

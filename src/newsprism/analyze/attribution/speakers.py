@@ -52,6 +52,8 @@ _NOT_PERSON_HEADS = word_set(
     Club Team GOP Airport Station Hospital City County State States Republic Kingdom Island Islands Region
     Province District Valley River Sea Ocean Sunday Monday Tuesday Wednesday Thursday Friday Saturday"""
 )
+_SUFFIXES = word_set("Jr. Jr Sr. Sr II III IV")
+_HONORIFICS = word_set("mr. mr mrs. mrs ms. ms dr. dr")
 _HE = frozenset({"he", "him", "his"})
 _SHE = frozenset({"she", "her", "hers"})
 # Titles that say which pronoun fits a person; otherwise the first pronoun resolved to them decides.
@@ -88,7 +90,7 @@ _NOT_NAMES = word_set(
     February March April May June July August September October November December Meanwhile However Also
     According Speaking Asked Mr Mrs Ms With Yet So Still Even Since Until Despite Although Though Because Under
     Through During Without Among Like Unlike Including From To By Of Then Now Once Other Several Both Many Some Most
-    All Each Every"""
+    All Each Every Any Another Such No One Two Three Four Five Six Seven Eight Nine Ten Dozens Hundreds Thousands"""
 )
 
 
@@ -134,18 +136,42 @@ def _first_and_last(name: str) -> tuple[str, str]:
     return words[0], words[-1]
 
 
+def without_suffix(name: str) -> str:
+    """The name without a generational suffix ("George T. Conway III" -> "George T. Conway")."""
+    words = name.split()
+    while len(words) > 1 and words[-1] in _SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
+def surname(name: str) -> str:
+    """The last word of a name that is not a generational suffix."""
+    return without_suffix(name).rsplit(" ", 1)[-1]
+
+
 def _shortened(persons: list[Person], titles_of: dict[str, set[str]]) -> list[str]:
     """For each mention, the name of the nearest mention (earlier first) whose name ends with its own."""
     pronoun_of = {name: title_pronoun(titles) or given_name_pronoun(name) for name, titles in titles_of.items()}
-    by_last_word: dict[str, list[Person]] = {}
+    by_surname: dict[str, list[Person]] = {}
+    offices_of_surname: dict[str, set[str]] = {}
     for person in persons:
-        by_last_word.setdefault(person.name.rsplit(" ", 1)[-1], []).append(person)
+        by_surname.setdefault(surname(person.name), []).append(person)
+        if " " not in person.name:
+            offices_of_surname.setdefault(person.name, set()).update(person.titles & TITLE_WORDS - _HONORIFICS)
+
+    def namesake_in_office(full: str) -> bool:
+        """"President Trump" beside "Donald Trump Jr.": the bare surname has an office the suffixed name never
+        holds, so it may be the father; the son does not take it."""
+        return full != without_suffix(full) and bool(offices_of_surname.get(surname(full), set()) - titles_of[full])
+
     out = []
     for person in persons:
         pronoun = title_pronoun(person.titles)
-        longer = [p for p in by_last_word[person.name.rsplit(" ", 1)[-1]]
-                  if len(p.name) > len(person.name) and p.name.endswith(" " + person.name)
-                  and same_or_unknown(pronoun, pronoun_of[p.name])]
+        shortened = without_suffix(person.name)
+        longer = [p for p in by_surname[surname(person.name)]
+                  if len(p.name) > len(person.name) and without_suffix(p.name).endswith(" " + shortened)
+                  and same_or_unknown(pronoun, pronoun_of[p.name])
+                  and not (" " not in person.name and namesake_in_office(p.name))]
         earlier = [p for p in longer if p.start < person.start]
         later = [p for p in longer if p.start > person.start]
         chosen = max(earlier, key=lambda p: p.start) if earlier else min(later, key=lambda p: p.start, default=None)
@@ -242,10 +268,16 @@ def heuristic_persons(text: str) -> list[Person]:
             stripped = {w.lower() for w in kept[: len(kept) - len(words)]}
             name = " ".join(words)
             persons.append(Person(start, start + len(name), name, titles_around(text, start, start + len(name)) | stripped))
-    multi = {p.name.split()[-1] for p in persons if len(p.name.split()) > 1}
+    multi = {surname(p.name) for p in persons if len(without_suffix(p.name).split()) > 1}
     return full_names([p for p in persons if len(p.name.split()) > 1 or p.name in multi])
 
 
+# Nouns a name can qualify, the group speaking rather than the person ("Trump campaign officials").
+_GROUP_NOUNS = word_set(
+    """campaign administration government officials official aides aide allies supporters advisers adviser advisors
+    advisor spokesman spokeswoman spokesperson team lawyers lawyer attorneys staff staffers camp associates
+    loyalists backers surrogates"""
+)
 _PREPOSITIONS = word_set("for of to with by from at on about under behind")
 # Words that may follow an organisation's name in a source span without making it a description of someone else
 # ("The White House on Wednesday", but not "White House officials").
@@ -327,17 +359,17 @@ class SpeakerResolver:
         """Named person inside the span, else pronoun / title resolution, else the text as written."""
         written = " ".join(self.text[start:end].split()).rstrip(",;:")
         inside = [p for p in self.persons if p.start >= start and p.end <= end]
-        heads = [p for p in inside if self.text[p.end : p.end + 2] not in {"'s", "’s"}]
+        heads = [p for p in inside if not self._modifies_a_noun(p)]
         if heads:
             # "Edward Magee, a spokesman for Mayor Ann Ruiz": the first name not governed by a preposition spoke.
             free = [p for p in heads if self._word_before(start, p.start) not in _PREPOSITIONS]
             return self._remember((free or heads)[0])
         if inside:
-            return written  # "Zelensky's office": the office spoke, not the person
-        surname = self._known_surname(written)
-        if surname is not None:
-            self.previous_person = surname
-            return surname
+            return written  # "Zelensky's office", "Trump campaign officials": they spoke, not the person
+        known = self._known_surname(written)
+        if known is not None:
+            self.previous_person = known
+            return known
         words = [w.lower() for w in re.findall(r"[\w’'.-]+", written)]
         if len(words) == 1 and words[0] in _HE | _SHE:
             return self._pronoun(start, "he" if words[0] in _HE else "she") or written
@@ -349,6 +381,12 @@ class SpeakerResolver:
             return self._titled(start, set(words[1:])) or written
         return organisation_name(written) or written
 
+    def _modifies_a_noun(self, person: Person) -> bool:
+        """The name qualifies what follows ("Zelensky's office", "Trump campaign officials", "Ruiz aides")."""
+        after = self.text[person.end : person.end + 30]
+        following = after.split(maxsplit=1)[0].lower() if after[:1].isspace() and after.strip() else ""
+        return after.startswith(("'s", "’s")) or following in _GROUP_NOUNS
+
     def _word_before(self, start: int, position: int) -> str:
         """The lower-cased word before `position` (from `start` on), title words skipped."""
         words = [w for w in self.text[start:position].lower().split() if w not in TITLE_WORDS]
@@ -359,8 +397,9 @@ class SpeakerResolver:
         words = strip_titles(written.split())
         if not words or not all(w[:1].isupper() for w in words):
             return None
+        name = without_suffix(" ".join(words))
         for person in reversed(self.persons):
-            if person.name.split()[-1] == words[-1] and person.name.endswith(" ".join(words)):
+            if surname(person.name) == surname(name) and without_suffix(person.name).endswith(name):
                 return person.name
         return None
 
