@@ -288,6 +288,15 @@ def test_a_bare_surname_held_by_an_office_holder_is_not_given_to_his_junior():
     assert quote_with(text, "double its traffic").speaker == "Halvorsen"
 
 
+def test_a_source_speaking_for_a_named_person_stays_as_written():
+    text = (
+        "“The permit was never signed,” a lawyer for Mayor Ansel Brandt said.\n\n"
+        "Secretary of State Vera Lund said the minutes of the meeting were wrong."
+    )
+    assert quote_with(text, "never signed").speaker == "a lawyer for Mayor Ansel Brandt"
+    assert quote_with(text, "the minutes of the meeting").speaker == "Vera Lund"
+
+
 def test_a_name_qualifying_a_group_does_not_make_the_person_the_speaker():
     text = (
         "Mayor Ines Halvorsen wants a second bridge.\n\n"

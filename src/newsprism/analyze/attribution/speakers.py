@@ -359,13 +359,14 @@ class SpeakerResolver:
         """Named person inside the span, else pronoun / title resolution, else the text as written."""
         written = " ".join(self.text[start:end].split()).rstrip(",;:")
         inside = [p for p in self.persons if p.start >= start and p.end <= end]
-        heads = [p for p in inside if not self._modifies_a_noun(p)]
+        # "Edward Magee, a spokesman for Mayor Ann Ruiz": the first name neither governed by a preposition nor
+        # qualifying a noun spoke; with none ("a spokesman for Ruiz", "Zelensky's office"), the source as written.
+        heads = [p for p in inside
+                 if not self._modifies_a_noun(p) and self._word_before(start, p.start) not in _PREPOSITIONS]
         if heads:
-            # "Edward Magee, a spokesman for Mayor Ann Ruiz": the first name not governed by a preposition spoke.
-            free = [p for p in heads if self._word_before(start, p.start) not in _PREPOSITIONS]
-            return self._remember((free or heads)[0])
+            return self._remember(heads[0])
         if inside:
-            return written  # "Zelensky's office", "Trump campaign officials": they spoke, not the person
+            return written
         known = self._known_surname(written)
         if known is not None:
             self.previous_person = known
@@ -388,9 +389,12 @@ class SpeakerResolver:
         return after.startswith(("'s", "’s")) or following in _GROUP_NOUNS
 
     def _word_before(self, start: int, position: int) -> str:
-        """The lower-cased word before `position` (from `start` on), title words skipped."""
-        words = [w for w in self.text[start:position].lower().split() if w not in TITLE_WORDS]
-        return words[-1] if words else ""
+        """The lower-cased word before `position` (from `start` on), title words skipped, and the "of" of a
+        title ("Secretary of State John Kerry")."""
+        words = self.text[start:position].split()
+        kept = [w.lower() for i, w in enumerate(words)
+                if w.lower() not in TITLE_WORDS and not (w == "of" and i > 0 and words[i - 1][:1].isupper())]
+        return kept[-1] if kept else ""
 
     def _known_surname(self, written: str) -> str | None:
         """A capitalized name the NER missed but whose surname a known person carries ("Novak" -> "Elena Novak")."""
