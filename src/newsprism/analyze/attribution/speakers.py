@@ -1,12 +1,13 @@
 """Speaker resolution: a source span's text to the article-local full name of the person who spoke.
 
-"Putin" -> "Vladimir Putin" (the nearest full name in the article ending in that surname); "he"/"she" -> the
-person their own or the previous sentence opens with, else the one speaking in the previous attribution, else the
-nearest preceding person, skipping anyone known to take the other pronoun (from "Mr."/"Ms.", a gendered title, an
-earlier pronoun, else a given name); "the president" / "the Kremlin leader" -> the nearest preceding person introduced with that
-title (any head-of title for a generic "leader", "head", "chief" or "boss"), else the previous speaker; an
-organisation heading the source is named without its article ("The White House on Wednesday" -> "White House").
-Anything else (e.g. "a senior official", "the ministry") stays as written.
+"Putin" -> "Vladimir Putin" (the nearest full name in the article ending in that surname, "Mr. Mueller" -> "Robert
+S. Mueller III"); "he"/"she" -> the person their own or the previous sentence opens with, else the one speaking in
+the previous attribution, else the nearest preceding person, skipping anyone known to take the other pronoun (from
+"Mr."/"Ms.", a gendered title, an earlier pronoun, else a given name); "the president" / "the Kremlin leader" ->
+the nearest preceding person introduced with that title (any head-of title for a generic "leader", "head", "chief"
+or "boss"), else the previous speaker; an organisation heading the source is named without its article ("The White
+House on Wednesday" -> "White House"). A source that only names someone it speaks for or belongs to ("a lawyer for
+Mrs. Clinton", "the Romney campaign") and anything else ("a senior official", "the ministry") stays as written.
 """
 
 from __future__ import annotations
