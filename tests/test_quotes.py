@@ -89,6 +89,20 @@ def test_which_source_is_kept_and_names_its_antecedent():
     assert quote.speaker is not None and quote.speaker.endswith("Varn River Authority")
 
 
+def test_who_names_the_group_before_it():
+    text = "The toll plan was opposed by the harbour fishermen, who said the fees would hurt commuters."
+    assert quote_with(text, "the fees would hurt").speaker == "the harbour fishermen"
+
+
+def test_party_groups_and_hyphenated_titles_are_not_names():
+    text = (
+        "President-elect Tomas Veld said the cabinet would be named in May. Senate Republicans blocked the toll "
+        "plan on Monday. He said the toll plan was dead."
+    )
+    assert quote_with(text, "the cabinet would be named").speaker == "Tomas Veld"
+    assert quote_with(text, "the toll plan was dead").speaker == "Tomas Veld"
+
+
 def test_speaker_before_quote_with_colon():
     text = "Coach Daniel Brandt was blunt after the defeat: “We did not deserve to win tonight.”"
     assert quote_with(text, "We did not deserve").speaker == "Daniel Brandt"

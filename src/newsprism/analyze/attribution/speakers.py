@@ -51,7 +51,8 @@ _NOT_PERSON_HEADS = word_set(
     Times Post Journal Tribune Herald Magazine Show Radio TV Monitor Street Avenue Square Hall Church Army Navy
     Force Forces Guard Patrol Corps Police Service Services Caucus Campaign Coalition Alliance Federation League
     Club Team GOP Airport Station Hospital City County State States Republic Kingdom Island Islands Region
-    Province District Valley River Sea Ocean Sunday Monday Tuesday Wednesday Thursday Friday Saturday"""
+    Province District Valley River Sea Ocean Sunday Monday Tuesday Wednesday Thursday Friday Saturday Democrat
+    Democrats Democratic Republican Republicans Independents American Americans"""
 )
 _SUFFIXES = word_set("Jr. Jr Sr. Sr II III IV")
 _HONORIFICS = word_set("mr. mr mrs. mrs ms. ms dr. dr")
@@ -91,7 +92,8 @@ _NOT_NAMES = word_set(
     February March April May June July August September October November December Meanwhile However Also
     According Speaking Asked Mr Mrs Ms With Yet So Still Even Since Until Despite Although Though Because Under
     Through During Without Among Like Unlike Including From To By Of Then Now Once Other Several Both Many Some Most
-    All Each Every Any Another Such No One Two Three Four Five Six Seven Eight Nine Ten Dozens Hundreds Thousands"""
+    All Each Every Any Another Such No One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Twenty Thirty
+    Forty Fifty Sixty Seventy Eighty Ninety Dozens Hundreds Thousands"""
 )
 
 
@@ -105,10 +107,16 @@ class Person:
     titles: set[str] = field(default_factory=set)
 
 
+def title_parts(word: str) -> set[str]:
+    """A word lower-cased, with the parts of a compound ("President-elect" -> president-elect, president, elect)."""
+    lower = word.lower()
+    return {lower, *lower.split("-")}
+
+
 def strip_titles(words: list[str]) -> list[str]:
     """Drop everything up to the last title before the name ("Russian President", "Missouri Highway Patrol
     Capt.") and a trailing possessive from a name's words."""
-    titled = [i for i, word in enumerate(words[:-1]) if word.lower() in TITLE_WORDS]
+    titled = [i for i, word in enumerate(words[:-1]) if title_parts(word) & TITLE_WORDS]
     words = list(words[titled[-1] + 1 :] if titled else words)
     if words and words[-1].endswith(("'s", "’s")):
         words[-1] = words[-1][:-2]
@@ -260,13 +268,13 @@ def heuristic_persons(text: str) -> list[Person]:
             run_start = text.find(raw[0], offset)
             offset = run_start + len(" ".join(raw))
             kept = list(raw)
-            while kept and kept[0] in _NOT_NAMES:
+            while kept and kept[0].split("-")[0] in _NOT_NAMES:
                 kept.pop(0)
             words = strip_titles(kept)
             if not words or len(words) > 4 or words[-1] in _NOT_PERSON_HEADS:
                 continue
             start = text.find(words[0], run_start)
-            stripped = {w.lower() for w in kept[: len(kept) - len(words)]}
+            stripped = {part for w in kept[: len(kept) - len(words)] for part in title_parts(w)}
             name = " ".join(words)
             persons.append(Person(start, start + len(name), name, titles_around(text, start, start + len(name)) | stripped))
     multi = {surname(p.name) for p in persons if len(without_suffix(p.name).split()) > 1}
@@ -299,12 +307,16 @@ def organisation_name(written: str) -> str | None:
         if word != run[-1]:
             break
     rest = words[len(run):]
+    if rest[:1] == ["in"] and any(w[:1].isupper() for w in rest[1:3]):
+        return None  # "Republicans in Congress": where they sit is part of who spoke
     if run and run[-1] in _NOT_PERSON_HEADS and (not rest or rest[0].lower() in _AFTER_ORGANISATION):
         return " ".join(run)
     return None
 
-_RELATIVE = frozenset({"who", "whom", "whose"})
-_RELATIVE_THINGS = frozenset({"which", "that"})  # PolNeAR marks them as the source: "the EU, which said ..."
+
+# PolNeAR marks them as the source: "the EU, which said ...", "Senate Democrats, who said ...".
+_RELATIVE = frozenset({"who", "whom", "whose", "which", "that"})
+_COPULAS = word_set("is are was were be been being it's that's there's it’s that’s there’s")
 _FUNCTION_WORDS = word_set(
     """but and or after before while when as then also later where because so if though although
     meanwhile however still yet"""
@@ -376,8 +388,6 @@ class SpeakerResolver:
         if len(words) == 1 and words[0] in _HE | _SHE:
             return self._pronoun(start, "he" if words[0] in _HE else "she") or written
         if len(words) == 1 and words[0] in _RELATIVE:
-            return self._antecedent(start) or written
-        if len(words) == 1 and words[0] in _RELATIVE_THINGS:
             return self._antecedent(start) or self._antecedent_phrase(start) or written
         if words and words[0] == "the" and len(words) <= 5 and any(w in ROLE_NOUNS for w in words[1:]):
             return self._titled(start, set(words[1:])) or written
@@ -453,11 +463,18 @@ class SpeakerResolver:
         return self._remember(before[-1]) if before else None
 
     def _antecedent_phrase(self, start: int) -> str | None:
-        """Which/that: the phrase just before (", which ..."): its last words back to a boundary, from its first
-        determiner or capitalized word."""
+        """Who/which/that: the phrase just before (", which ..."): its last words back to a boundary, a verb or a
+        preposition ("Trump was among those Republicans who"), from its first determiner or capitalized word."""
         clause = re.split(r"[,;:()\n]|\.\s", self.text[max(0, start - 120) : start].rstrip(" ,"))[-1]
         words = clause.split()[-6:]
-        while words and not (words[0][:1].isupper() or words[0].lower() in {"the", "a", "an"}):
+        inside_a_name = [0 < i < len(words) - 1 and words[i - 1][:1].isupper() and words[i + 1][:1].isupper()
+                         for i in range(len(words))]  # "National Organization for Marriage"
+        cuts = [i for i, w in enumerate(words) if w.lower() in _COPULAS
+                or (w.lower() in _PREPOSITIONS - {"of"} and not inside_a_name[i])]
+        words = words[cuts[-1] + 1 :] if cuts else words
+        while words and not (words[0][:1].isupper() or words[0].lower() in {"the", "a", "an"}) or (
+            words and words[0].lower() in _FUNCTION_WORDS | _PREPOSITIONS
+        ):
             words = words[1:]
         return " ".join(words) or None
 
