@@ -323,6 +323,12 @@ _FUNCTION_WORDS = word_set(
 )
 
 
+def _opens_a_phrase(word: str) -> bool:
+    """A determiner or a capitalized word that is not a conjunction or preposition ("But", "For")."""
+    lower = word.lower()
+    return (word[:1].isupper() or lower in {"the", "a", "an"}) and lower not in _FUNCTION_WORDS | _PREPOSITIONS
+
+
 class SpeakerResolver:
     """Resolves attributions' sources in text order, remembering the previous speaker."""
 
@@ -396,7 +402,7 @@ class SpeakerResolver:
     def _modifies_a_noun(self, person: Person) -> bool:
         """The name qualifies what follows ("Zelensky's office", "Trump campaign officials", "Ruiz aides")."""
         after = self.text[person.end : person.end + 30]
-        following = after.split(maxsplit=1)[0].lower() if after[:1].isspace() and after.strip() else ""
+        following = after.split(maxsplit=1)[0].lower().rstrip(",.;:") if after[:1].isspace() and after.strip() else ""
         return after.startswith(("'s", "’s")) or following in _GROUP_NOUNS
 
     def _word_before(self, start: int, position: int) -> str:
@@ -472,9 +478,7 @@ class SpeakerResolver:
         cuts = [i for i, w in enumerate(words) if w.lower() in _COPULAS
                 or (w.lower() in _PREPOSITIONS - {"of"} and not inside_a_name[i])]
         words = words[cuts[-1] + 1 :] if cuts else words
-        while words and not (words[0][:1].isupper() or words[0].lower() in {"the", "a", "an"}) or (
-            words and words[0].lower() in _FUNCTION_WORDS | _PREPOSITIONS
-        ):
+        while words and not _opens_a_phrase(words[0]):
             words = words[1:]
         return " ".join(words) or None
 
