@@ -136,7 +136,7 @@ def test_story_list_shows_outlets_counts_and_filters(client):
     assert only(q="brigade, FIRE") == only(q="brig") == only(q="\"brigade*") == [STORY]  # words, any order, prefixes
     assert only(since="2025-05-20") == [EVIL_STORY]
     assert only(until="2025-05-03") == [STORY]
-    assert only(q="no such words anywhere") == []
+    assert only(q="no such words anywhere") == only(q="?! –") == []
 
 
 def test_story_page_marks_changed_words_and_lists_findings(client):

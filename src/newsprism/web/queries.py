@@ -102,13 +102,13 @@ def _story_filters(
         )
         params.append(speaker)
     if text:
-        words = search_expression(text)
-        clauses.append(
-            "(s.label LIKE ? OR s.id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a "
-            "ON a.id = sa.article_id WHERE a.rowid IN (SELECT rowid FROM articles_search WHERE articles_search MATCH ?)))"
-            if words else "s.label LIKE ?"
+        match = search_expression(text)
+        in_articles = (
+            " OR s.id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+            "WHERE a.rowid IN (SELECT rowid FROM articles_search WHERE articles_search MATCH ?))"
         )
-        params.extend([f"%{text}%", words] if words else [f"%{text}%"])
+        clauses.append(f"(s.label LIKE ?{in_articles if match else ''})")
+        params.extend([f"%{text}%", match] if match else [f"%{text}%"])
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
