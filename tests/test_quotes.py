@@ -94,6 +94,11 @@ def test_who_names_the_group_before_it():
     assert quote_with(text, "the fees would hurt").speaker == "the harbour fishermen"
 
 
+def test_who_after_an_abbreviated_place_stays_as_written():
+    text = "The plan was backed by farmers in Linden County, Neb., who said the water rights were secure."
+    assert quote_with(text, "the water rights were secure").speaker == "who"
+
+
 def test_party_groups_and_hyphenated_titles_are_not_names():
     text = (
         "President-elect Tomas Veld said the cabinet would be named in May. Senate Republicans blocked the toll "

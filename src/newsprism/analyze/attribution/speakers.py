@@ -480,6 +480,8 @@ class SpeakerResolver:
         words = words[cuts[-1] + 1 :] if cuts else words
         while words and not _opens_a_phrase(words[0]):
             words = words[1:]
+        if len(words) == 1 and words[0].endswith("."):
+            return None  # an abbreviation ("Deuel County, Neb., who"): the phrase is a place, not who spoke
         return " ".join(words) or None
 
     def _pronoun(self, start: int, pronoun: str) -> str | None:
