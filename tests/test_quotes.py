@@ -316,6 +316,15 @@ def test_a_source_speaking_for_a_named_person_stays_as_written():
     assert quote_with(text, "the minutes of the meeting").speaker == "Vera Lund"
 
 
+def test_people_listed_as_one_source_speak_together():
+    text = (
+        "Senators Ann Ruiz and Tom Varga said the bridge tolls were unfair.\n\n"
+        "Lawyers for both Ida Lund and Per Lund said the appeal would be filed in May."
+    )
+    assert quote_with(text, "the bridge tolls were unfair").speaker == "Ann Ruiz and Tom Varga"
+    assert quote_with(text, "the appeal would be filed").speaker == "Lawyers for both Ida Lund and Per Lund"
+
+
 def test_a_name_qualifying_a_group_does_not_make_the_person_the_speaker():
     text = (
         "Mayor Ines Halvorsen wants a second bridge.\n\n"

@@ -380,8 +380,17 @@ class SpeakerResolver:
         inside = [p for p in self.persons if p.start >= start and p.end <= end]
         # "Edward Magee, a spokesman for Mayor Ann Ruiz": the first name neither governed by a preposition nor
         # qualifying a noun spoke; with none ("a spokesman for Ruiz", "Zelensky's office"), the source as written.
-        heads = [p for p in inside
-                 if not self._modifies_a_noun(p) and self._word_before(start, p.start) not in _PREPOSITIONS]
+        # "lawyers for Ann Ruiz and Tom Varga": "for" governs both ("the lawyer for Ruiz, Tom Varga," only one)
+        governed: list[Person] = []
+        for i, person in enumerate(inside):
+            if self._word_before(start, person.start) in _PREPOSITIONS or (
+                    i and inside[i - 1] in governed and "and" in (self._link(inside[i - 1], person) or "").split()):
+                governed.append(person)
+        heads = [p for p in inside if not self._modifies_a_noun(p) and p not in governed]
+        group = self._listed_together(heads)
+        if len(group) > 1:  # "Mr. Udall and Mr. Wyden": they spoke together; a pronoun later is neither
+            names = list(dict.fromkeys(p.name for p in group))
+            return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         if heads:
             return self._remember(heads[0])
         if inside:
@@ -399,6 +408,26 @@ class SpeakerResolver:
             return self._titled(start, set(words[1:])) or written
         return organisation_name(written) or written
 
+    def _listed_together(self, heads: list[Person]) -> list[Person]:
+        """The first heads listed as one source: joined by commas and titles, the last by "and" ("Sens. Ann Ruiz,
+        Tom Varga and Ida Lund")."""
+        chain, joined_by_and = heads[:1], 0
+        for person in heads[1:]:
+            link = self._link(chain[-1], person)
+            if link is None:
+                break
+            chain.append(person)
+            joined_by_and = len(chain) if "and" in link.split() else joined_by_and
+        return chain[:joined_by_and] if joined_by_and else chain[:1]
+
+    def _link(self, before: Person, after: Person) -> str | None:
+        """The words joining two names listed together (commas, "and", titles), None if other words stand between."""
+        link = self.text[before.end : after.start]
+        words = link.replace(",", " ").split()
+        if ("," in link or "and" in words) and all(w == "and" or title_parts(w) & TITLE_WORDS for w in words):
+            return " ".join(words)
+        return None
+
     def _modifies_a_noun(self, person: Person) -> bool:
         """The name qualifies what follows ("Zelensky's office", "Trump campaign officials", "Ruiz aides")."""
         after = self.text[person.end : person.end + 30]
@@ -410,7 +439,8 @@ class SpeakerResolver:
         title ("Secretary of State John Kerry")."""
         words = self.text[start:position].split()
         kept = [w.lower() for i, w in enumerate(words)
-                if w.lower() not in TITLE_WORDS and not (w == "of" and i > 0 and words[i - 1][:1].isupper())]
+                if w.lower() not in TITLE_WORDS | {"both", "either"}
+                and not (w == "of" and i > 0 and words[i - 1][:1].isupper())]
         return kept[-1] if kept else ""
 
     def _known_surname(self, written: str) -> str | None:
