@@ -6,8 +6,9 @@ the previous attribution, else the nearest preceding person, skipping anyone kno
 "Mr."/"Ms.", a gendered title, an earlier pronoun, else a given name); "the president" / "the Kremlin leader" ->
 the nearest preceding person introduced with that title (any head-of title for a generic "leader", "head", "chief"
 or "boss"), else the previous speaker; an organisation heading the source is named without its article ("The White
-House on Wednesday" -> "White House"). A source that only names someone it speaks for or belongs to ("a lawyer for
-Mrs. Clinton", "the Romney campaign") and anything else ("a senior official", "the ministry") stays as written.
+House on Wednesday" -> "White House"); people listed together speak together ("Mr. Udall and Mr. Wyden" -> "Mark
+Udall and Ron Wyden"). A source that only names someone it speaks for or belongs to ("a lawyer for Mrs. Clinton",
+"the Romney campaign") and anything else ("a senior official", "the ministry") stays as written.
 """
 
 from __future__ import annotations
