@@ -181,7 +181,7 @@ def _shortened(persons: list[Person], titles_of: dict[str, set[str]]) -> list[st
         longer = [p for p in by_surname[surname(person.name)]
                   if len(p.name) > len(person.name) and without_suffix(p.name).endswith(" " + shortened)
                   and same_or_unknown(pronoun, pronoun_of[p.name])
-                  and not (" " not in person.name and namesake_in_office(p.name))]
+                  and (" " in person.name or not namesake_in_office(p.name))]
         earlier = [p for p in longer if p.start < person.start]
         later = [p for p in longer if p.start > person.start]
         chosen = max(earlier, key=lambda p: p.start) if earlier else min(later, key=lambda p: p.start, default=None)
@@ -289,6 +289,7 @@ _GROUP_NOUNS = word_set(
     loyalists backers surrogates"""
 )
 _PREPOSITIONS = word_set("for of to with by from at on about under behind")
+_SKIPPED_BEFORE_A_NAME = TITLE_WORDS | {"both", "either"}  # "lawyers for both Ann Ruiz and ...": "for" governs
 # Words that may follow an organisation's name in a source span without making it a description of someone else
 # ("The White House on Wednesday", but not "White House officials").
 _AFTER_ORGANISATION = word_set("on in at last this earlier later also late previously too itself")
@@ -385,13 +386,12 @@ class SpeakerResolver:
         governed: list[Person] = []
         for i, person in enumerate(inside):
             if self._word_before(start, person.start) in _PREPOSITIONS or (
-                    i and inside[i - 1] in governed and "and" in (self._link(inside[i - 1], person) or "").split()):
+                    i and inside[i - 1] in governed and "and" in (self._link(inside[i - 1], person) or [])):
                 governed.append(person)
         heads = [p for p in inside if not self._modifies_a_noun(p) and p not in governed]
-        group = self._listed_together(heads)
-        if len(group) > 1:  # "Mr. Udall and Mr. Wyden": they spoke together; a pronoun later is neither
-            names = list(dict.fromkeys(p.name for p in group))
-            return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        names = list(dict.fromkeys(p.name for p in self._listed_together(heads)))
+        if len(names) > 1:  # "Mr. Udall and Mr. Wyden": they spoke together; a pronoun later is neither
+            return ", ".join(names[:-1]) + " and " + names[-1]
         if heads:
             return self._remember(heads[0])
         if inside:
@@ -418,15 +418,16 @@ class SpeakerResolver:
             if link is None:
                 break
             chain.append(person)
-            joined_by_and = len(chain) if "and" in link.split() else joined_by_and
+            joined_by_and = len(chain) if "and" in link else joined_by_and
         return chain[:joined_by_and] if joined_by_and else chain[:1]
 
-    def _link(self, before: Person, after: Person) -> str | None:
-        """The words joining two names listed together (commas, "and", titles), None if other words stand between."""
+    def _link(self, before: Person, after: Person) -> list[str] | None:
+        """The words joining two names listed together ("and", titles; commas dropped), None if other words stand
+        between or nothing joins them."""
         link = self.text[before.end : after.start]
         words = link.replace(",", " ").split()
         if ("," in link or "and" in words) and all(w == "and" or title_parts(w) & TITLE_WORDS for w in words):
-            return " ".join(words)
+            return words
         return None
 
     def _modifies_a_noun(self, person: Person) -> bool:
@@ -440,7 +441,7 @@ class SpeakerResolver:
         title ("Secretary of State John Kerry")."""
         words = self.text[start:position].split()
         kept = [w.lower() for i, w in enumerate(words)
-                if w.lower() not in TITLE_WORDS | {"both", "either"}
+                if w.lower() not in _SKIPPED_BEFORE_A_NAME
                 and not (w == "of" and i > 0 and words[i - 1][:1].isupper())]
         return kept[-1] if kept else ""
 
