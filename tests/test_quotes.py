@@ -319,9 +319,13 @@ def test_a_source_speaking_for_a_named_person_stays_as_written():
 def test_people_listed_as_one_source_speak_together():
     text = (
         "Senators Ann Ruiz and Tom Varga said the bridge tolls were unfair.\n\n"
-        "Lawyers for both Ida Lund and Per Lund said the appeal would be filed in May."
+        "Lawyers for both Ida Lund and Per Lund said the appeal would be filed in May.\n\n"
+        "Senators Vera Moss of North Dakota and Ola Brekke of Maine said the ferry should run at night. "
+        "Reps. Tove Dahl (D-Vt.), Arne Berg (R-Ida.) and Siri Holm (D-Ore.) said the harbour fees were too high."
     )
     assert quote_with(text, "the bridge tolls were unfair").speaker == "Ann Ruiz and Tom Varga"
+    assert quote_with(text, "run at night").speaker == "Vera Moss and Ola Brekke"
+    assert quote_with(text, "harbour fees").speaker == "Tove Dahl, Arne Berg and Siri Holm"
     assert quote_with(text, "the appeal would be filed").speaker == "Lawyers for both Ida Lund and Per Lund"
 
 

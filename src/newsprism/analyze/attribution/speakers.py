@@ -289,6 +289,8 @@ _GROUP_NOUNS = word_set(
     loyalists backers surrogates"""
 )
 _PREPOSITIONS = word_set("for of to with by from at on about under behind")
+# What may follow a name in a list of names: "(D-Vt.)", ", R-Ida.,", "of Rhode Island"
+_HOME_OF_A_NAME = re.compile(r"^(?:,?\s*\(?[DRI]-[A-Z][A-Za-z.]*\)?|\s+of(?:\s+[A-Z][\w.]*){1,3})")
 _SKIPPED_BEFORE_A_NAME = TITLE_WORDS | {"both", "either"}  # "lawyers for both Ann Ruiz and ...": "for" governs
 # Words that may follow an organisation's name in a source span without making it a description of someone else
 # ("The White House on Wednesday", but not "White House officials").
@@ -380,6 +382,7 @@ class SpeakerResolver:
         """Named person inside the span, else pronoun / title resolution, else the text as written."""
         written = " ".join(self.text[start:end].split()).rstrip(",;:")
         inside = [p for p in self.persons if p.start >= start and p.end <= end]
+        inside = [p for i, p in enumerate(inside) if not (i and self._is_home_of(inside[i - 1], p))]
         # "Edward Magee, a spokesman for Mayor Ann Ruiz": the first name neither governed by a preposition nor
         # qualifying a noun spoke; with none ("a spokesman for Ruiz", "Zelensky's office"), the source as written.
         # "lawyers for Ann Ruiz and Tom Varga": "for" governs both ("the lawyer for Ruiz, Tom Varga," only one)
@@ -422,13 +425,18 @@ class SpeakerResolver:
         return chain[:joined_by_and] if joined_by_and else chain[:1]
 
     def _link(self, before: Person, after: Person) -> list[str] | None:
-        """The words joining two names listed together ("and", titles; commas dropped), None if other words stand
-        between or nothing joins them."""
-        link = self.text[before.end : after.start]
+        """The words joining two names listed together ("and", titles; commas, a party-and-state tag and a home
+        place dropped: "Ann Ruiz (D-Vt.) and", "Tom Varga of Idaho and"), None if other words stand between or
+        nothing joins them."""
+        link = _HOME_OF_A_NAME.sub(" ", self.text[before.end : after.start])
         words = link.replace(",", " ").split()
         if ("," in link or "and" in words) and all(w == "and" or title_parts(w) & TITLE_WORDS for w in words):
             return words
         return None
+
+    def _is_home_of(self, person: Person, place: Person) -> bool:
+        """`place` is where `person` comes from ("Vera Moss of North Dakota"), not another person."""
+        return self.text[person.end : place.start].split() == ["of"]
 
     def _modifies_a_noun(self, person: Person) -> bool:
         """The name qualifies what follows ("Zelensky's office", "Trump campaign officials", "Ruiz aides")."""
