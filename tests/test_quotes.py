@@ -38,6 +38,15 @@ def test_direct_quote_with_speaker_after():
     assert quote.cue_span is not None and quote.cue_span.text_in(text) == "said"
 
 
+def test_when_it_was_said_is_not_part_of_what_was_said():
+    text = (
+        "Harbour master Ida Lund said Thursday the night ferry would stop running in March.\n\n"
+        "Mayor Tom Varga said on Friday morning the toll would stay at four crowns."
+    )
+    contents = [q.content[0].text_in(text) for q in find_quotes(text)]
+    assert contents == ["the night ferry would stop running in March", "the toll would stay at four crowns"]
+
+
 def test_indirect_quote_with_full_name_from_later_surname():
     text = (
         "Finance Minister Tomas Berglund presented the budget on Monday.\n\n"

@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 
 _PERSON_KINDS = frozenset({"PERSON", "PER"})
 _TRIM = " \t\r\n,;:—–-"
+_TIME_AFTER_CUE = re.compile(
+    r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?\s+"
+)
 _SPEAKER_LABEL = re.compile(r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+)?:\s+")  # a transcript's "PENCE: "
 
 
@@ -107,6 +111,8 @@ def extract_quotes(text: str, tokens: list[Tok], persons: list[Person], article_
         if attribution.source is not None and resolver.is_function_word(*attribution.source):
             attribution.source = None
         content = [f for f in (_trim(text, frag) for frag in attribution.content) if f is not None]
+        if content and attribution.cue is not None:
+            content[0] = _after_time_words(text, content[0], attribution.cue[1])
         if not content:
             continue
         quotes.append(_quote(text, attribution, content, speaker, inside, article_id))
@@ -149,6 +155,15 @@ def _trim(text: str, frag: Frag) -> Frag | None:
         if quoted and text[end - 1] in QUOTE_CHARS:  # the mark that closes the one before the label
             end -= 1
     return (start, end) if end > start else None
+
+
+def _after_time_words(text: str, frag: Frag, cue_end: int) -> Frag:
+    """Content that opens right after its cue with when it was said ("said Thursday Moscow's aim was ...")
+    starts after those words; a day that is the subject ("Tuesday's vote was ...") stays."""
+    when = _TIME_AFTER_CUE.match(text, cue_end)
+    if when is None or not cue_end <= frag[0] < when.end() < frag[1]:
+        return frag
+    return when.end(), frag[1]
 
 
 def quote_kind(text: str, content: list[Frag], inside: bytearray) -> QuoteKind:
