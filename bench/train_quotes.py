@@ -7,6 +7,9 @@ use is learned from the same training split: cue words and how often each word /
 (spaCy's fine tag) and lemma per word, from tagging the training texts once with the installed spaCy model (so no
 spaCy at run time). BILOU labels, and every annotator's file of an article (train has 919 files for 840 texts);
 `--no-bilou --no-all-annotators` gives the earlier BIO, first-annotator model.
+
+`--pseudo-labelled FILE.jsonl ...` adds the `text` of every record, labelled by the artifact in `--teacher`
+with its encoder (self-training: the CRF learns from the blend's labels on news with no gold).
 """
 
 from __future__ import annotations
@@ -83,6 +86,21 @@ def labelled_paragraphs(articles: list[GoldArticle]) -> list[tuple[str, list[Tok
         roles, frag_ids = char_roles(article)
         for para in paragraphs(tokens_of_text(article.text)):
             out.append((article.text, para, token_labels(para, roles, frag_ids)))
+    return out
+
+
+def pseudo_labelled_paragraphs(paths: list[str], teacher: str) -> list[tuple[str, list[Tok], list[str]]]:
+    """(text, paragraph tokens, BILOU labels) for every paragraph of the JSONL records' texts, as the teacher
+    artifact (CRF blended with its encoder) labels them."""
+    from newsprism.analyze.attribution.model import load_tagger
+
+    tagger = load_tagger(teacher, use_encoder=True)
+    out = []
+    for path in paths:
+        for line in Path(path).read_text("utf-8").splitlines():
+            text = json.loads(line).get("text") or ""
+            for para in tagger.tag(text, tokens_of_text(text)):
+                out.append((text, para.tokens, para.labels))
     return out
 
 
@@ -163,6 +181,10 @@ def main() -> None:
                         help="BILOU labels (--no-bilou: plain BIO)")
     parser.add_argument("--all-annotators", action=argparse.BooleanOptionalAction, default=True,
                         help="every annotator's file of an article (--no-all-annotators: the first by name)")
+    parser.add_argument("--pseudo-labelled", nargs="*", default=[],
+                        help="JSONL files whose `text` the --teacher artifact labels for training")
+    parser.add_argument("--teacher", default=str(artifact_dir()), help="artifact (with encoder.pt) that labels "
+                        "the --pseudo-labelled texts")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     import pycrfsuite
@@ -196,12 +218,20 @@ def main() -> None:
     })
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.pseudo_labelled:
+        pseudo = pseudo_labelled_paragraphs(args.pseudo_labelled, args.teacher)
+        log.info("%d pseudo-labelled paragraphs, %.0fs", len(pseudo), time.time() - t0)
+        for text, para, labels in pseudo:
+            if text not in inside_by_text:
+                inside_by_text = {text: inside_mask(len(text), quoted_regions(text))}
+            trainer.append(paragraph_features(para, inside_by_text[text], lexicon), labels)
     log.info("training CRF (%d iterations)", args.iterations)
     trainer.train(str(out / MODEL_FILE))
     (out / LEXICON_FILE).write_text(
         json.dumps({"cue_words": cue_words, "trained_on": Path(args.train).name,
                     "c1": args.c1, "c2": args.c2, "iterations": args.iterations,
-                    "features": args.features, "cue_ratio": word_ratio, "lemma_ratio": lemma_ratio,
+                    "features": args.features,
+                    "pseudo_labelled": [Path(p).name for p in args.pseudo_labelled], "cue_ratio": word_ratio, "lemma_ratio": lemma_ratio,
                     "pos": pos, "lemma": lemma},
                    indent=0, sort_keys=False) + "\n",
         "utf-8",
