@@ -186,6 +186,8 @@ def main() -> None:
     parser.add_argument("--teacher", default=str(artifact_dir()), help="artifact (with encoder.pt) that labels "
                         "the --pseudo-labelled texts")
     args = parser.parse_args()
+    if args.pseudo_labelled and not args.bilou:
+        parser.error("--pseudo-labelled needs BILOU labels (the teacher's)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     import pycrfsuite
 
