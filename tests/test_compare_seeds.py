@@ -80,3 +80,10 @@ def test_fact_only_one_article_has_is_unique(data, words, which):
     unique = [f for f in data["findings"] if f["kind"] == "unique" and f["detail"].get("what") == "fact"
               and f["detail"]["article_id"] == article_id]
     assert any(words.split()[0] in f["evidence"][0]["text"] and words in f["detail"]["sentence"] for f in unique)
+
+
+@pytest.mark.parametrize("opening", ["that seizing Donbas", "Moscow’s main Ukraine aim"])
+def test_reported_speech_starts_after_whom_and_when_it_was_told(data, opening):
+    """"told the Eastern Economic Forum ... on Thursday that ..." and "said Thursday Moscow's ...": the listener
+    and the day are the reporter's, not what Putin said."""
+    assert any(q["text"].startswith(opening) for q in data["quotes"])

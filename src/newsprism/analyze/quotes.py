@@ -42,6 +42,9 @@ _TIME_AFTER_CUE = re.compile(
     r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight)"
     r"(?:\s+(?:morning|afternoon|evening|night))?\s+"
 )
+_ADDRESSEE_CUES = frozenset({"told", "tells", "tell", "assured", "informed", "reminded", "warned"})
+_THAT_AFTER_ADDRESSEE = re.compile(r"(?:[^\s\"“”]+\s+){1,14}?(?=that\s)")  # a listener, at most 14 words
+_NOT_IN_A_LISTENER = ("VB", "MD", "TO", "W", "PRP")
 _SPEAKER_LABEL = re.compile(r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+)?:\s+")  # a transcript's "PENCE: "
 
 
@@ -112,7 +115,8 @@ def extract_quotes(text: str, tokens: list[Tok], persons: list[Person], article_
             attribution.source = None
         content = [f for f in (_trim(text, frag) for frag in attribution.content) if f is not None]
         if content and attribution.cue is not None:
-            content[0] = _after_time_words(text, content[0], attribution.cue[1])
+            content[0] = _after_addressee(text, _after_time_words(text, content[0], attribution.cue[1]),
+                                          attribution.cue, tagger.lexicon.pos)
         if not content:
             continue
         quotes.append(_quote(text, attribution, content, speaker, inside, article_id))
@@ -164,6 +168,21 @@ def _after_time_words(text: str, frag: Frag, cue_end: int) -> Frag:
     if when is None or not cue_end <= frag[0] < when.end() < frag[1]:
         return frag
     return when.end(), frag[1]
+
+
+def _after_addressee(text: str, frag: Frag, cue: Frag, word_class: dict[str, str]) -> Frag:
+    """Content that opens right after "told" (or another verb naming whom it was said to) with that listener
+    ("told the forum in Vladivostok on Thursday that ...") starts at the "that". The listener is a noun phrase:
+    no verb, "to", pronoun or wh-word in it (by the tagger's word classes)."""
+    if text[cue[0] : cue[1]].lower() not in _ADDRESSEE_CUES or frag[0] < cue[1] or text[cue[1] : frag[0]].strip():
+        return frag
+    that = _THAT_AFTER_ADDRESSEE.match(text, frag[0], frag[1])
+    if that is None:
+        return frag
+    words = (w.strip(",.").lower() for w in that.group().split())
+    if any(word_class.get(w, "NN").startswith(_NOT_IN_A_LISTENER) for w in words):
+        return frag
+    return that.end(), frag[1]
 
 
 def quote_kind(text: str, content: list[Frag], inside: bytearray) -> QuoteKind:
