@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from newsprism.analyze import analyze_articles
+from newsprism.analyze.attribution.quotemarks import quoted_regions
 from newsprism.analyze.entities import resolve_entities
 from newsprism.compare import compare_articles
-from newsprism.models import Article, article_id_for
+from newsprism.compare.units import quote_units
+from newsprism.models import Analysis, Article, Quote, Span, article_id_for
 
 RIVER_POST = """Dam repairs at Lake Orvel to finish by autumn, engineer says
 
@@ -180,3 +182,40 @@ def test_evidence_spans_point_into_the_article_text(comparison):
 def test_single_article_has_no_findings(settings):
     analyses = list(analyze_articles([_article(RIVER_POST, "River Post")], settings))
     assert compare_articles(analyses, [], settings).findings == []
+
+
+def test_quoting_less_of_a_statement_is_not_a_rewording(settings):
+    fuller = ("Ferry to dock at north quay\n\n"
+              "\"As I told the council last week, the old pier is unsafe and must close. From Monday the ferry "
+              "will dock at the north quay,\" harbour master Ida Lund said.\n")
+    shorter = ("Harbour moves the ferry\n\n"
+               "The old pier is closing. \"From Monday the ferry will dock at the north quay,\" harbour master "
+               "Ida Lund said.\n")
+    analyses = list(analyze_articles([_article(fuller, "Quay News"), _article(shorter, "Bay Daily")], settings))
+    verdicts = [f for f in compare_articles(analyses, resolve_entities(analyses), settings).findings
+                if f.kind in ("verbatim", "variant", "altered")]
+    assert [f.kind for f in verdicts] == ["verbatim"]
+    assert verdicts[0].detail["partial_quote"]
+    assert verdicts[0].detail["texts"][0] == "From Monday the ferry will dock at the north quay"
+
+
+def test_reported_clauses_joined_by_and_that_are_aligned_apart():
+    text = "Ida Lund said the pier was “unsafe”, and that the ferry would move to the north quay. “It will,” she said."
+    article = _article(text, "Quay News")
+    content = [Span(article.id, text.index("the pier"), text.index(". "))]
+    quote = Quote(id="q", article_id=article.id, kind="mixed", content=content)
+    pieces = quote_units(Analysis(article, quotes=[quote]), quote, quoted_regions(text))
+    assert [(piece, marked) for _, piece, marked in pieces] == [
+        ("the pier was “unsafe", True), ("and that the ferry would move to the north quay", False)]
+
+
+def test_two_outlets_quoting_one_phrase_are_judged_on_the_phrase(settings):
+    first = ("Pier to close\n\n"
+             "Harbour master Ida Lund said the old pier was a \"rotten relic\" that could fall into the harbour at "
+             "any time.\n")
+    second = ("Old pier shut\n\n"
+              "Harbour master Ida Lund said the old pier, a \"rotten relic\", might fall into the harbour soon.\n")
+    analyses = list(analyze_articles([_article(first, "Quay News"), _article(second, "Bay Daily")], settings))
+    verdicts = [f for f in compare_articles(analyses, resolve_entities(analyses), settings).findings
+                if f.kind in ("verbatim", "variant", "altered")]
+    assert [(f.kind, f.detail["texts"]) for f in verdicts] == [("verbatim", ["rotten relic", "rotten relic"])]

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from newsprism.compare.verdict import PairVerdict, classify_pair, classify_pairs, tokenize, word_diff
+from newsprism.compare.verdict import (
+    PairVerdict,
+    classify_pair,
+    classify_pairs,
+    quoted_by_both,
+    tokenize,
+    word_diff,
+)
 
 
 def _verdicts(pairs, **kwargs) -> list[PairVerdict]:
@@ -148,3 +155,19 @@ def test_never_rephrased_as_not_keeps_the_meaning_and_reasons_read_old_to_new():
     swapped = classify_pair("The canal levy was fully agreed by the council in June.",
                             "The canal levy was agreed in outline by the council in June.")
     assert swapped.reasons == ["extent: 'fully' -> 'in outline'"]
+
+
+def test_only_the_words_both_sides_quote_are_compared():
+    longer = ("As I told the council last week, the old pier is unsafe and must close. "
+              "From Monday the ferry will dock at the north quay, and we will keep the fares as they are.")
+    shorter = "From Monday the ferry will dock at the north quay"
+    assert quoted_by_both(longer, shorter) == ("From Monday the ferry will dock at the north quay", shorter)
+    assert classify_pair(*quoted_by_both(longer, shorter)).verdict == "verbatim"
+
+
+def test_a_changed_word_at_the_end_is_not_trimmed_away():
+    a = "They agreed on the documents in Oslo and actually signed them"
+    b = "They agreed on the documents and actually initialled them in Oslo"
+    assert quoted_by_both(a, b) == (a, b)
+    assert quoted_by_both("The pier closes", "The pier closes next year") == (
+        "The pier closes", "The pier closes next year")  # too little shared to trim

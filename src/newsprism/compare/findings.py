@@ -9,10 +9,11 @@ import difflib
 import logging
 from collections.abc import Callable, Iterable
 from itertools import combinations
-from typing import Any
+from typing import Any, NamedTuple
 
 from newsprism.compare.numbers import Number
 from newsprism.compare.units import QUOTE_MARKS, WORD, Unit, content_words, words_of
+from newsprism.compare.verdict import quoted_by_both
 from newsprism.models import Analysis, Finding, Mention, Span
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,19 @@ def group_speaker(units: list[Unit]) -> str | None:
     return max(set(names), key=names.count) if names else None
 
 
+class _Pair(NamedTuple):
+    """The two sides of one article pair's rendering of a statement, as judged."""
+
+    statement_id: str
+    speaker: str | None
+    spans_a: list[Span]
+    spans_b: list[Span]
+    text_a: str
+    text_b: str
+    phrase_only: bool       # one side quotes only a phrase: judged against the other's matching words
+    one_quotes_more: bool   # words at an end only one side quotes were left out of the texts
+
+
 def verdict_findings(
     groups: list[list[Unit]], statement_ids: list[str], partners: dict[int, set[int]], analyses: list[Analysis],
     classify: Callable[..., list[Any]],
@@ -52,12 +66,13 @@ def verdict_findings(
     """One verbatim/variant/altered finding per article pair inside each quote group.
 
     A piece one side of the pair lacks but a third article carries is left out of that pair's texts: dropping
-    it is an omission (reported as such), not a rewording of what both sides quote. When one side puts only a
-    phrase in quotation marks, that phrase is judged against the matching words of the other side's quote, and
-    only a lexical change of meaning (not the paraphrase around it) makes it altered.
+    it is an omission (reported as such), not a rewording of what both sides quote. Likewise the words at either
+    end that only one side quotes ("As I said yesterday, ..." before the sentence both carry). When one side puts
+    only a phrase in quotation marks, that phrase is judged against the matching words of the other side's
+    quote, and only a lexical change of meaning (not the paraphrase around it) makes it altered.
     """
     article_of = {u.index: u.article for g in groups for u in g}
-    sides: list[tuple[str, str | None, list[Span], list[Span], str, str, bool]] = []
+    pairs: list[_Pair] = []
     for group, statement_id in zip(groups, statement_ids, strict=True):
         if not quoted(group):
             continue
@@ -67,31 +82,34 @@ def verdict_findings(
         for a, b in combinations(sorted(per_article), 2):
             units_a = _shared_pieces(per_article[a], b, partners, article_of)
             units_b = _shared_pieces(per_article[b], a, partners, article_of)
-            sides.append((statement_id, speaker, *_compared_words(units_a, units_b, analyses)))
-    full = [i for i, side in enumerate(sides) if not side[6]]
-    partial = [i for i, side in enumerate(sides) if side[6]]
+            spans_a, spans_b, text_a, text_b, phrase_only = _compared_words(units_a, units_b, analyses)
+            shared_a, shared_b = (text_a, text_b) if phrase_only else quoted_by_both(text_a, text_b)
+            pairs.append(_Pair(statement_id, speaker, spans_a, spans_b, shared_a, shared_b, phrase_only,
+                               (shared_a, shared_b) != (text_a, text_b)))
+    whole = [i for i, pair in enumerate(pairs) if not pair.phrase_only]
+    phrases = [i for i, pair in enumerate(pairs) if pair.phrase_only]
     verdicts: dict[int, Any] = {}
-    if full:
-        verdicts.update(zip(full, classify([(sides[i][4], sides[i][5]) for i in full]), strict=True))
-    if partial:
-        verdicts.update(zip(partial, classify([(sides[i][4], sides[i][5]) for i in partial], min_score=0.0),
+    if whole:
+        verdicts.update(zip(whole, classify([(pairs[i].text_a, pairs[i].text_b) for i in whole]), strict=True))
+    if phrases:
+        verdicts.update(zip(phrases, classify([(pairs[i].text_a, pairs[i].text_b) for i in phrases], min_score=0.0),
                             strict=True))
     findings = []
-    for i, (statement_id, speaker, spans_a, spans_b, text_a, text_b, is_partial) in enumerate(sides):
+    for i, pair in enumerate(pairs):
         verdict = verdicts[i]
         findings.append(Finding(
             kind=verdict.verdict,
-            evidence=spans_a + spans_b,
+            evidence=pair.spans_a + pair.spans_b,
             detail={
-                "speaker": speaker,
-                "statement_id": statement_id,
-                "article_ids": [spans_a[0].article_id, spans_b[0].article_id],
+                "speaker": pair.speaker,
+                "statement_id": pair.statement_id,
+                "article_ids": [pair.spans_a[0].article_id, pair.spans_b[0].article_id],
                 "same_meaning": bool(verdict.same_meaning),
                 "score": round(float(verdict.score), 4),
-                "changed": [[x if isinstance(x, str) else " ".join(x) for x in pair] for pair in verdict.changed],
+                "changed": [[x if isinstance(x, str) else " ".join(x) for x in chunk] for chunk in verdict.changed],
                 "reasons": list(verdict.reasons),
-                "texts": [text_a, text_b],
-                "partial_quote": is_partial,
+                "texts": [pair.text_a, pair.text_b],
+                "partial_quote": pair.phrase_only or pair.one_quotes_more,
             },
             confidence=round(float(verdict.score), 4),
         ))
@@ -101,9 +119,13 @@ def verdict_findings(
 def _compared_words(
     units_a: list[Unit], units_b: list[Unit], analyses: list[Analysis]
 ) -> tuple[list[Span], list[Span], str, str, bool]:
-    """Evidence spans and texts to judge for one pair; True when one side quotes only a phrase."""
+    """Evidence spans and texts to judge for one pair; True when a side quotes only a phrase (both sides doing
+    so compare their phrases: the paraphrase around them is the reporters')."""
     phrases_a = [p for u in units_a for p in u.phrases] if all(u.phrases for u in units_a) else []
     phrases_b = [p for u in units_b for p in u.phrases] if all(u.phrases for u in units_b) else []
+    if phrases_a and phrases_b:
+        texts = [" ".join(_clean(s, analyses, units_a + units_b) for s in side) for side in (phrases_a, phrases_b)]
+        return phrases_a, phrases_b, texts[0], texts[1], True
     if bool(phrases_a) != bool(phrases_b):
         phrases, others = (phrases_a, units_b) if phrases_a else (phrases_b, units_a)
         text = analyses[others[0].article].article.text

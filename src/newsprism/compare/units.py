@@ -1,7 +1,8 @@
 """The pieces compare aligns: sentence-sized units of quotes and of the narrative around them.
 
 A quote may be one sentence in one outlet and two in another, so quotes are cut at sentence ends inside their
-content; narrative sentences are the analysis sentences not mostly covered by quotation-marked speech.
+content, and reported speech also before each further claim ("... and that ..."); narrative sentences are the
+analysis sentences not mostly covered by quotation-marked speech.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ UnitKind = Literal["quote", "sentence"]
 MIN_CLAUSE_WORDS = 4     # a quotation-marked part this long is aligned on its own
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’'»)\]]*\s+(?=[\"“‘'«(\[]?[A-Z0-9])")
+_NEXT_REPORTED_CLAUSE = re.compile(r"\s(?=(?:and|but)\s+that\s)")
 WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)?", re.UNICODE)
 QUOTE_MARKS = "\"“”„‘’'«»"
 _EDGE_CHARS = " \t\r\n,;:—–-" + QUOTE_MARKS
@@ -67,12 +69,26 @@ def quote_units(analysis: Analysis, quote: Quote, regions: list[tuple[int, int]]
     for span in quote.content:
         for start, end, marked in _marked_parts(span, regions, text, quote.kind):
             cursor = start
-            for cut in [*(m.start() for m in _SENTENCE_END.finditer(text, start, end)), end]:
+            for cut in _cuts(text, start, end, regions):
                 piece = _trimmed(analysis.article.id, text, cursor, cut)
                 if piece is not None:
-                    pieces.append((*piece, marked))
+                    # reported speech cut off the sentence that holds its quoted phrase is not marked speech
+                    pieces.append((*piece, marked and (quote.kind == "direct" or _overlaps(piece[0], regions))))
                 cursor = cut
     return pieces
+
+
+def _overlaps(span: Span, regions: list[tuple[int, int]]) -> bool:
+    return any(start < span.end and span.start < end for start, end in regions)
+
+
+def _cuts(text: str, start: int, end: int, regions: list[tuple[int, int]]) -> list[int]:
+    """Where a piece ends and the next begins: at sentence ends, and outside quotation marks also before a
+    reported clause joined by "and that" / "but that" (two claims that other outlets may report apart)."""
+    cuts = [m.start() for m in _SENTENCE_END.finditer(text, start, end)]
+    cuts += [m.start() for m in _NEXT_REPORTED_CLAUSE.finditer(text, start, end)
+             if not any(s <= m.start() < e for s, e in regions)]
+    return [*sorted(cuts), end]
 
 
 def _marked_parts(span: Span, regions: list[tuple[int, int]], text: str, kind: str) -> list[tuple[int, int, bool]]:

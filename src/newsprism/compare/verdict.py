@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from newsprism.compare.units import STOPWORDS
+
 log = logging.getLogger(__name__)
 
 Verdict = Literal["verbatim", "variant", "altered"]
@@ -75,6 +77,7 @@ DEGREES: dict[str, str] = {
 # The judge was trained on whole sentences: it is not asked about short fragments, nor about pairs whose only
 # change is one short chunk, which the word-level checks judge fully.
 JUDGE_MIN_WORDS = 6
+MIN_SHARED_WORDS = 4  # one outlet quoting more than another is only trimmed away when this much is shared
 SMALL_EDIT_WORDS = 2
 
 # Commitment scales: (scale, rank). Verbs on one scale at different ranks say how far an act went.
@@ -172,6 +175,8 @@ class _Token:
     key: str  # lower-cased, apostrophes unified: what the diff compares
     name_like: bool  # capitalized and not the first word of a sentence
     editorial: bool = False  # inside (...) or [...]: a reporter's insertion into a quote, not the speaker's words
+    start: int = 0  # offsets of the word in the text it was read from
+    end: int = 0
 
 
 def _bracketed(text: str) -> list[tuple[int, int]]:
@@ -190,16 +195,40 @@ def tokenize(text: str) -> list[_Token]:
         sentence_start = not before.strip() or bool(_SENTENCE_END.search(before))
         name_like = word[0].isupper() and not sentence_start and word != "I"
         editorial = any(start < match.start() < end for start, end in inserts)
-        tokens.append(_Token(word, word.lower().replace("’", "'"), name_like, editorial))
+        tokens.append(_Token(word, word.lower().replace("’", "'"), name_like, editorial, match.start(), match.end()))
     return tokens
+
+
+def quoted_by_both(a: str, b: str) -> tuple[str, str]:
+    """The two texts without the words at either end that only one of them has.
+
+    When one outlet quotes more of a statement than the other, only the part both quote can be compared: the
+    rest was left out, not reworded. Texts are returned whole when the shared part would be under
+    `MIN_SHARED_WORDS` words on either side.
+    """
+    ta, tb = tokenize(a), tokenize(b)
+    opcodes = _opcodes(ta, tb)
+    start_a, start_b, end_a, end_b = 0, 0, len(ta), len(tb)
+    if opcodes and opcodes[0][0] in ("delete", "insert") and _not_in_other(opcodes[0], ta, tb):
+        start_a, start_b = opcodes[0][2], opcodes[0][4]
+    if len(opcodes) > 1 and opcodes[-1][0] in ("delete", "insert") and _not_in_other(opcodes[-1], ta, tb):
+        end_a, end_b = opcodes[-1][1], opcodes[-1][3]
+    trimmed = (start_a, start_b, end_a, end_b) != (0, 0, len(ta), len(tb))
+    if not trimmed or min(end_a - start_a, end_b - start_b) < MIN_SHARED_WORDS:
+        return a, b
+    return a[ta[start_a].start : ta[end_a - 1].end], b[tb[start_b].start : tb[end_b - 1].end]
+
+
+def _opcodes(a: list[_Token], b: list[_Token]) -> list[tuple[str, int, int, int, int]]:
+    """How to turn one token list into the other, word by word (difflib opcodes on the compared forms)."""
+    return difflib.SequenceMatcher(None, [t.key for t in a], [t.key for t in b], autojunk=False).get_opcodes()
 
 
 def word_diff(a: list[_Token], b: list[_Token]) -> list[tuple[list[_Token], list[_Token]]]:
     """The changed chunks between two token lists: adjacent edits merged, [] for a pure insertion/deletion."""
-    matcher = difflib.SequenceMatcher(None, [t.key for t in a], [t.key for t in b], autojunk=False)
     chunks: list[tuple[list[_Token], list[_Token]]] = []
     last_end: tuple[int, int] | None = None
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in _opcodes(a, b):
         if op == "equal":
             continue
         if chunks and last_end == (i1, j1):
@@ -209,6 +238,16 @@ def word_diff(a: list[_Token], b: list[_Token]) -> list[tuple[list[_Token], list
             chunks.append((list(a[i1:i2]), list(b[j1:j2])))
         last_end = (i2, j2)
     return chunks
+
+
+def _not_in_other(opcode: tuple[str, int, int, int, int], a: list[_Token], b: list[_Token]) -> bool:
+    """The words one side alone has at this end share no content word with the other side: they were not quoted
+    there at all, rather than moved ("agreed upon in Istanbul and actually signed" -> "agreed and actually
+    initialled in Istanbul" keeps "actually signed")."""
+    op, i1, i2, j1, j2 = opcode
+    extra, other = (a[i1:i2], b) if op == "delete" else (b[j1:j2], a)
+    other_keys = {t.key for t in other}
+    return not any(t.key in other_keys for t in extra if t.key not in STOPWORDS)
 
 
 def _lemmas(word: str) -> set[str]:
@@ -437,4 +476,5 @@ def classify_pair(a: str, b: str, *, same_name: SameName | None = None) -> PairV
     return classify_pairs([(a, b)], same_name=same_name)[0]
 
 
-__all__ = ["PairVerdict", "classify_pair", "classify_pairs", "meaning_changes", "tokenize", "word_diff"]
+__all__ = ["PairVerdict", "classify_pair", "classify_pairs", "meaning_changes", "quoted_by_both", "tokenize",
+           "word_diff"]
