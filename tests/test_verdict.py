@@ -158,7 +158,7 @@ def test_never_rephrased_as_not_keeps_the_meaning_and_reasons_read_old_to_new():
 
 
 def test_only_the_words_both_sides_quote_are_compared():
-    longer = ("As I told the council last week, the old pier is unsafe and must close. "
+    longer = ("As I told the council last week, the old ferry pier is unsafe and must close. "
               "From Monday the ferry will dock at the north quay, and we will keep the fares as they are.")
     shorter = "From Monday the ferry will dock at the north quay"
     assert quoted_by_both(longer, shorter) == ("From Monday the ferry will dock at the north quay", shorter)

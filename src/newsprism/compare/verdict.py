@@ -78,6 +78,7 @@ DEGREES: dict[str, str] = {
 # change is one short chunk, which the word-level checks judge fully.
 JUDGE_MIN_WORDS = 6
 MIN_SHARED_WORDS = 4  # one outlet quoting more than another is only trimmed away when this much is shared
+MAX_MOVED_SHARE = 0.25  # ... and when under this share of the extra words' content words occur on the other side
 SMALL_EDIT_WORDS = 2
 
 # Commitment scales: (scale, rank). Verbs on one scale at different ranks say how far an act went.
@@ -241,13 +242,14 @@ def word_diff(a: list[_Token], b: list[_Token]) -> list[tuple[list[_Token], list
 
 
 def _not_in_other(opcode: tuple[str, int, int, int, int], a: list[_Token], b: list[_Token]) -> bool:
-    """The words one side alone has at this end share no content word with the other side: they were not quoted
-    there at all, rather than moved ("agreed upon in Istanbul and actually signed" -> "agreed and actually
-    initialled in Istanbul" keeps "actually signed")."""
+    """The words one side alone has at this end are hardly found in the other side (under
+    `MAX_MOVED_SHARE` of their content words): they were not quoted there, rather than moved ("agreed upon in
+    Istanbul and actually signed" -> "agreed and actually initialled in Istanbul" keeps "actually signed")."""
     op, i1, i2, j1, j2 = opcode
     extra, other = (a[i1:i2], b) if op == "delete" else (b[j1:j2], a)
     other_keys = {t.key for t in other}
-    return not any(t.key in other_keys for t in extra if t.key not in STOPWORDS)
+    content = [t.key for t in extra if t.key not in STOPWORDS]
+    return sum(key in other_keys for key in content) < MAX_MOVED_SHARE * len(content) or not content
 
 
 def _lemmas(word: str) -> set[str]:
