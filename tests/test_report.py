@@ -108,3 +108,20 @@ def test_terminal_prints_a_statement_carried_word_for_word_once():
     out = console.export_text()
     assert out.count("VERBATIM") == 1
     assert "same words in A, B, C" in out
+
+
+def test_terminal_shows_the_words_a_partial_verbatim_pair_shares():
+    longer = '"The pier is unsafe. The ferry will sail again on Monday," Quill said.'
+    shorter = '"The ferry will sail again on Monday," Quill said.'
+    articles = [Article(id="a0", text=longer, outlet="Paper 0", title="Ferry"),
+                Article(id="a1", text=shorter, outlet="Paper 1", title="Ferry")]
+    spans = [_quote_span(longer, "a0", "The pier is unsafe."), _quote_span(longer, "a0", "The ferry will sail"),
+             _quote_span(shorter, "a1", "The ferry will sail")]
+    shared = "The ferry will sail again on Monday"
+    findings = [Finding("verbatim", spans, {"speaker": "Ada Quill", "statement_id": "st1", "article_ids": ["a0", "a1"],
+                                            "texts": [shared, shared], "partial_quote": True})]
+    console = Console(record=True, width=200, color_system=None)
+    render_terminal(Comparison(articles=articles, entities=[], quotes=[], statements=[], findings=findings), console)
+    out = console.export_text()
+    assert "same words in A, B; quoted in part" in out
+    assert shared in out and "unsafe" not in out

@@ -125,8 +125,11 @@ def _verbatim(group: list[dict[str, Any]], labels: dict[str, str], console: Cons
     ids = list(dict.fromkeys(e["article_id"] for finding in group for e in finding["evidence"]))
     speaker = group[0]["detail"].get("speaker") or "unknown speaker"
     where = ", ".join(labels.get(i, i).split(" ", 1)[0] for i in ids)
-    console.print(_badge("verbatim") + Text(f" {speaker}", style="bold") + Text(f"  (same words in {where})"))
-    console.print(Text("  " + " ".join(group[0]["evidence"][0]["text"].split())))
+    partial = any(f["detail"].get("partial_quote") for f in group)
+    note = f"  (same words in {where}" + ("; quoted in part)" if partial else ")")
+    console.print(_badge("verbatim") + Text(f" {speaker}", style="bold") + Text(note))
+    words = (group[0]["detail"].get("texts") or [group[0]["evidence"][0]["text"]])[0]  # what was compared
+    console.print(Text("  " + " ".join(words.split())))
 
 
 def _simple(finding: dict[str, Any], labels: dict[str, str], console: Console) -> None:
