@@ -249,7 +249,7 @@ def _not_in_other(opcode: tuple[str, int, int, int, int], a: list[_Token], b: li
     extra, other = (a[i1:i2], b) if op == "delete" else (b[j1:j2], a)
     other_keys = {t.key for t in other}
     content = [t.key for t in extra if t.key not in STOPWORDS]
-    return sum(key in other_keys for key in content) < MAX_MOVED_SHARE * len(content) or not content
+    return not content or sum(key in other_keys for key in content) < MAX_MOVED_SHARE * len(content)
 
 
 def _lemmas(word: str) -> set[str]:
