@@ -171,3 +171,14 @@ def test_a_changed_word_at_the_end_is_not_trimmed_away():
     assert quoted_by_both(a, b) == (a, b)
     assert quoted_by_both("The pier closes", "The pier closes next year") == (
         "The pier closes", "The pier closes next year")  # too little shared to trim
+
+
+def test_an_extra_sentence_repeating_words_of_the_shared_one_is_still_trimmed():
+    longer = "We will keep the night ferry for the islands. We are not cutting the ferry to pay for the bridge."
+    shorter = "We will keep the night ferry for the islands"
+    assert quoted_by_both(longer, shorter) == ("We will keep the night ferry for the islands", shorter)
+
+
+def test_house_styles_of_a_title_are_the_same_word():
+    assert classify_pair("Sen. Ruiz backs the toll, he said.", "Senator Ruiz backs the toll, he said.").verdict == (
+        "verbatim")

@@ -35,6 +35,11 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’.,-][^\W_]+)*", re.UNICODE)
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”«»]\s*$")
 
+# House styles abbreviate titles differently ("Sen. Reid" / "Senator Reid"): the same word.
+TITLE_ABBREVIATIONS = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general",
+                       "lt": "lieutenant", "col": "colonel", "capt": "captain", "sgt": "sergeant", "atty": "attorney",
+                       "prof": "professor", "pres": "president", "supt": "superintendent", "govt": "government"}
+
 NEGATIONS = frozenset({"not", "no", "never", "nobody", "nothing", "neither", "nor", "none", "nowhere", "cannot",
                        "without", "n't"})
 
@@ -78,7 +83,7 @@ DEGREES: dict[str, str] = {
 # change is one short chunk, which the word-level checks judge fully.
 JUDGE_MIN_WORDS = 6
 MIN_SHARED_WORDS = 4  # one outlet quoting more than another is only trimmed away when this much is shared
-MAX_MOVED_SHARE = 0.25  # ... and when under this share of the extra words' content words occur on the other side
+MAX_MOVED_SHARE = 0.25  # ... and when under this share of the extra words' content words stand elsewhere
 SMALL_EDIT_WORDS = 2
 
 # Commitment scales: (scale, rank). Verbs on one scale at different ranks say how far an act went.
@@ -196,8 +201,12 @@ def tokenize(text: str) -> list[_Token]:
         sentence_start = not before.strip() or bool(_SENTENCE_END.search(before))
         name_like = word[0].isupper() and not sentence_start and word != "I"
         editorial = any(start < match.start() < end for start, end in inserts)
-        tokens.append(_Token(word, word.lower().replace("’", "'"), name_like, editorial, match.start(), match.end()))
+        key = word.lower().replace("’", "'")
+        tokens.append(_Token(word, TITLE_ABBREVIATIONS.get(key, key), name_like, editorial, match.start(), match.end()))
     return tokens
+
+
+Opcode = tuple[str, int, int, int, int]
 
 
 def quoted_by_both(a: str, b: str) -> tuple[str, str]:
@@ -210,9 +219,9 @@ def quoted_by_both(a: str, b: str) -> tuple[str, str]:
     ta, tb = tokenize(a), tokenize(b)
     opcodes = _opcodes(ta, tb)
     start_a, start_b, end_a, end_b = 0, 0, len(ta), len(tb)
-    if opcodes and opcodes[0][0] in ("delete", "insert") and _not_in_other(opcodes[0], ta, tb):
+    if opcodes and opcodes[0][0] in ("delete", "insert") and not _moved(opcodes[0], opcodes, ta, tb):
         start_a, start_b = opcodes[0][2], opcodes[0][4]
-    if len(opcodes) > 1 and opcodes[-1][0] in ("delete", "insert") and _not_in_other(opcodes[-1], ta, tb):
+    if len(opcodes) > 1 and opcodes[-1][0] in ("delete", "insert") and not _moved(opcodes[-1], opcodes, ta, tb):
         end_a, end_b = opcodes[-1][1], opcodes[-1][3]
     trimmed = (start_a, start_b, end_a, end_b) != (0, 0, len(ta), len(tb))
     if not trimmed or min(end_a - start_a, end_b - start_b) < MIN_SHARED_WORDS:
@@ -220,7 +229,7 @@ def quoted_by_both(a: str, b: str) -> tuple[str, str]:
     return a[ta[start_a].start : ta[end_a - 1].end], b[tb[start_b].start : tb[end_b - 1].end]
 
 
-def _opcodes(a: list[_Token], b: list[_Token]) -> list[tuple[str, int, int, int, int]]:
+def _opcodes(a: list[_Token], b: list[_Token]) -> list[Opcode]:
     """How to turn one token list into the other, word by word (difflib opcodes on the compared forms)."""
     return difflib.SequenceMatcher(None, [t.key for t in a], [t.key for t in b], autojunk=False).get_opcodes()
 
@@ -241,15 +250,16 @@ def word_diff(a: list[_Token], b: list[_Token]) -> list[tuple[list[_Token], list
     return chunks
 
 
-def _not_in_other(opcode: tuple[str, int, int, int, int], a: list[_Token], b: list[_Token]) -> bool:
-    """The words one side alone has at this end are hardly found in the other side (under
-    `MAX_MOVED_SHARE` of their content words): they were not quoted there, rather than moved ("agreed upon in
-    Istanbul and actually signed" -> "agreed and actually initialled in Istanbul" keeps "actually signed")."""
-    op, i1, i2, j1, j2 = opcode
-    extra, other = (a[i1:i2], b) if op == "delete" else (b[j1:j2], a)
-    other_keys = {t.key for t in other}
+def _moved(edge: Opcode, opcodes: list[Opcode], a: list[_Token], b: list[_Token]) -> bool:
+    """The words one side alone has at this end stand, reworded, elsewhere on the other side: a quarter or more
+    (`MAX_MOVED_SHARE`) of their content words are among the other side's unmatched words ("agreed upon in
+    Istanbul and actually signed" -> "agreed and actually initialled in Istanbul": "actually signed" moved)."""
+    op, i1, i2, j1, j2 = edge
+    extra = a[i1:i2] if op == "delete" else b[j1:j2]
+    elsewhere = {t.key for o, x1, x2, y1, y2 in opcodes if o != "equal" and (o, x1, x2, y1, y2) != edge
+                 for t in (b[y1:y2] if op == "delete" else a[x1:x2])}
     content = [t.key for t in extra if t.key not in STOPWORDS]
-    return not content or sum(key in other_keys for key in content) < MAX_MOVED_SHARE * len(content)
+    return bool(content) and sum(key in elsewhere for key in content) >= MAX_MOVED_SHARE * len(content)
 
 
 def _lemmas(word: str) -> set[str]:
