@@ -110,7 +110,7 @@ def test_terminal_prints_a_statement_carried_word_for_word_once():
     assert "same words in A, B, C" in out
 
 
-def test_terminal_shows_the_words_a_partial_verbatim_pair_shares():
+def test_reports_show_the_words_a_partial_verbatim_pair_shares():
     longer = '"The pier is unsafe. The ferry will sail again on Monday," Quill said.'
     shorter = '"The ferry will sail again on Monday," Quill said.'
     articles = [Article(id="a0", text=longer, outlet="Paper 0", title="Ferry"),
@@ -120,8 +120,10 @@ def test_terminal_shows_the_words_a_partial_verbatim_pair_shares():
     shared = "The ferry will sail again on Monday"
     findings = [Finding("verbatim", spans, {"speaker": "Ada Quill", "statement_id": "st1", "article_ids": ["a0", "a1"],
                                             "texts": [shared, shared], "partial_quote": True})]
+    comparison = Comparison(articles=articles, entities=[], quotes=[], statements=[], findings=findings)
     console = Console(record=True, width=200, color_system=None)
-    render_terminal(Comparison(articles=articles, entities=[], quotes=[], statements=[], findings=findings), console)
+    render_terminal(comparison, console)
     out = console.export_text()
     assert "same words in A, B; quoted in part" in out
     assert shared in out and "unsafe" not in out
+    assert "<small>quoted in part</small>" in render_html(comparison)
