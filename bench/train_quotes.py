@@ -232,8 +232,8 @@ def main() -> None:
     (out / LEXICON_FILE).write_text(
         json.dumps({"cue_words": cue_words, "trained_on": Path(args.train).name,
                     "c1": args.c1, "c2": args.c2, "iterations": args.iterations,
-                    "features": args.features,
-                    "pseudo_labelled": [Path(p).name for p in args.pseudo_labelled], "cue_ratio": word_ratio, "lemma_ratio": lemma_ratio,
+                    "features": args.features, "pseudo_labelled": [Path(p).name for p in args.pseudo_labelled],
+                    "cue_ratio": word_ratio, "lemma_ratio": lemma_ratio,
                     "pos": pos, "lemma": lemma},
                    indent=0, sort_keys=False) + "\n",
         "utf-8",

@@ -153,8 +153,8 @@ def _finding_item(finding: dict[str, Any], labels: dict[str, str], numbers: dict
             text = " … ".join(e["text"] for e in finding["evidence"] if e["article_id"] == article_id)
             link = f'<a href="#{_anchor(n, article_id)}">{escape(labels.get(article_id, article_id))}</a>' if n else escape(labels.get(article_id, article_id))
             sides.append(f'<div class="side"><span class="who">{link}:</span> {_mark_phrases(text, changed)}</div>')
-        reasons = "; ".join(escape(str(r)) for r in [*detail.get("reasons", []),
-                                                      *(["quoted in part"] if detail.get("partial_quote") else [])])
+        notes = [*detail.get("reasons", []), *(["quoted in part"] if detail.get("partial_quote") else [])]
+        reasons = "; ".join(escape(str(r)) for r in notes)
         return f"<li>{head}<b>{escape(str(detail.get('speaker') or 'unknown speaker'))}</b> <small>{reasons}</small>{''.join(sides)}</li>"
     if kind == "conflict":
         said = "; ".join(f"{escape(labels.get(a, a))}: <b>{escape(str(v))}</b>" for a, v in detail.get("by_article", {}).items())
