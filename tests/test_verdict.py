@@ -166,8 +166,8 @@ def test_only_the_words_both_sides_quote_are_compared():
 
 
 def test_a_changed_word_at_the_end_is_not_trimmed_away():
-    a = "They agreed on the documents in Oslo and actually signed them"
-    b = "They agreed on the documents and actually initialled them in Oslo"
+    a = "The board approved the harbour plan in June and fully paid the builders"
+    b = "The board approved the harbour plan and partly paid the builders in June"
     assert quoted_by_both(a, b) == (a, b)
     assert quoted_by_both("The pier closes", "The pier closes next year") == (
         "The pier closes", "The pier closes next year")  # too little shared to trim

@@ -162,7 +162,7 @@ def _trim(text: str, frag: Frag) -> Frag | None:
 
 
 def _after_time_words(text: str, frag: Frag, cue_end: int) -> Frag:
-    """Content that opens right after its cue with when it was said ("said Thursday Moscow's aim was ...")
+    """Content that opens right after its cue with when it was said ("said Thursday the ferry would stop ...")
     starts after those words; a day that is the subject ("Tuesday's vote was ...") stays."""
     when = _TIME_AFTER_CUE.match(text, cue_end)
     if when is None or not cue_end <= frag[0] < when.end() < frag[1]:
@@ -172,7 +172,7 @@ def _after_time_words(text: str, frag: Frag, cue_end: int) -> Frag:
 
 def _after_addressee(text: str, frag: Frag, cue: Frag, word_class: dict[str, str]) -> Frag:
     """Content that opens right after "told" (or another verb naming whom it was said to) with that listener
-    ("told the forum in Vladivostok on Thursday that ...") starts at the "that". The listener is a noun phrase:
+    ("told the harbour board in Varde on Monday that ...") starts at the "that". The listener is a noun phrase:
     no verb, "to", pronoun or wh-word in it (by the tagger's word classes)."""
     if text[cue[0] : cue[1]].lower() not in _ADDRESSEE_CUES or frag[0] < cue[1] or text[cue[1] : frag[0]].strip():
         return frag

@@ -67,7 +67,7 @@ def verdict_findings(
 
     A piece one side of the pair lacks but a third article carries is left out of that pair's texts: dropping
     it is an omission (reported as such), not a rewording of what both sides quote. Likewise the words at either
-    end that only one side quotes ("As I said yesterday, ..." before the sentence both carry). When one side puts
+    end that only one side quotes ("As I told the council, ..." before the sentence both carry). When one side puts
     only a phrase in quotation marks, that phrase is judged against the matching words of the other side's
     quote, and only a lexical change of meaning (not the paraphrase around it) makes it altered.
     """

@@ -252,8 +252,8 @@ def word_diff(a: list[_Token], b: list[_Token]) -> list[tuple[list[_Token], list
 
 def _moved(edge: Opcode, opcodes: list[Opcode], a: list[_Token], b: list[_Token]) -> bool:
     """The words one side alone has at this end stand, reworded, elsewhere on the other side: a quarter or more
-    (`MAX_MOVED_SHARE`) of their content words are among the other side's unmatched words ("agreed upon in
-    Istanbul and actually signed" -> "agreed and actually initialled in Istanbul": "actually signed" moved)."""
+    (`MAX_MOVED_SHARE`) of their content words are among the other side's unmatched words ("approved in June
+    and fully paid" -> "approved and partly paid in June": "in June" moved, so the end is compared too)."""
     op, i1, i2, j1, j2 = edge
     extra = a[i1:i2] if op == "delete" else b[j1:j2]
     elsewhere = {t.key for o, x1, x2, y1, y2 in opcodes if o != "equal" and (o, x1, x2, y1, y2) != edge
