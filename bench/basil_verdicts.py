@@ -21,7 +21,7 @@ from newsprism.analyze import analyze_articles
 from newsprism.analyze.entities import resolve_entities
 from newsprism.compare import compare_articles
 from newsprism.models import Article
-from newsprism.settings import load_settings
+from newsprism.settings import Settings, load_settings
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "basil" / "basil_given.jsonl"
 VERDICTS = ("verbatim", "variant", "altered")
@@ -37,9 +37,8 @@ def stories(path: Path) -> dict[str, list[Article]]:
     return grouped
 
 
-def verdicts(articles: list[Article]) -> list[dict]:
+def verdicts(articles: list[Article], settings: Settings) -> list[dict]:
     """The verbatim / variant / altered findings of one story, with the texts they judged."""
-    settings = load_settings()
     analyses = list(analyze_articles(articles, settings))
     comparison = compare_articles(analyses, resolve_entities(analyses), settings)
     return [{"kind": f.kind, "articles": sorted(f.detail["article_ids"]),
@@ -73,7 +72,8 @@ def main() -> None:
     parser.add_argument("--diff", type=Path, help="an earlier --out to compare with")
     parser.add_argument("--show", type=int, default=0, help="print this many changed verdicts with their texts")
     args = parser.parse_args()
-    found = {story: verdicts(articles)
+    settings = load_settings()
+    found = {story: verdicts(articles, settings)
              for story, articles in track(list(stories(args.data).items()), description="stories")}
     print("verdicts:", dict(Counter(f["kind"] for fs in found.values() for f in fs)))
     if args.out:

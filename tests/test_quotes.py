@@ -47,6 +47,20 @@ def test_when_it_was_said_is_not_part_of_what_was_said():
     assert contents == ["the night ferry would stop running in March", "the toll would stay at four crowns"]
 
 
+def test_whom_it_was_told_to_is_not_part_of_what_was_said():
+    from newsprism.analyze.quotes import _after_addressee
+
+    word_class = {"the": "DT", "in": "IN", "on": "IN", "harbour": "NN", "board": "NN", "how": "WRB", "she": "PRP",
+                  "was": "VBD", "worried": "JJ"}
+    text = "Ida Lund told the harbour board in Varde on Monday that the pier would close."
+    cue = (text.index("told"), text.index("told") + 4)
+    content = (cue[1] + 1, len(text) - 1)
+    assert text[slice(*_after_addressee(text, content, cue, word_class))] == "that the pier would close"
+    text = "Ida Lund told the board how worried she was that the pier would close."
+    content = (cue[1] + 1, len(text) - 1)
+    assert _after_addressee(text, content, cue, word_class) == content   # "how ... she was" is no listener
+
+
 def test_indirect_quote_with_full_name_from_later_surname():
     text = (
         "Finance Minister Tomas Berglund presented the budget on Monday.\n\n"

@@ -290,7 +290,7 @@ _GROUP_NOUNS = word_set(
 )
 _PREPOSITIONS = word_set("for of to with by from at on about under behind")
 # What may follow a name in a list of names: "(D-Vt.)", ", R-Ida.,", "of Rhode Island"
-_HOME_OF_A_NAME = re.compile(r"^(?:,?\s*\(?[DRI]-[A-Z][A-Za-z.]*\)?|\s+of(?:\s+[A-Z][\w.]*){1,3})")
+_HOME_OF_A_NAME = re.compile(r",?\s*\(?[DRI]-[A-Z][A-Za-z.]*\)?|\s+of(?:\s+[A-Z][\w.]*){1,3}")
 _SKIPPED_BEFORE_A_NAME = TITLE_WORDS | {"both", "either"}  # "lawyers for both Ann Ruiz and ...": "for" governs
 # Words that may follow an organisation's name in a source span without making it a description of someone else
 # ("The White House on Wednesday", but not "White House officials").
@@ -428,7 +428,8 @@ class SpeakerResolver:
         """The words joining two names listed together ("and", titles; commas, a party-and-state tag and a home
         place dropped: "Ann Ruiz (D-Vt.) and", "Tom Varga of Idaho and"), None if other words stand between or
         nothing joins them."""
-        link = _HOME_OF_A_NAME.sub(" ", self.text[before.end : after.start])
+        home = _HOME_OF_A_NAME.match(self.text, before.end, after.start)
+        link = self.text[home.end() if home else before.end : after.start]
         words = link.replace(",", " ").split()
         if ("," in link or "and" in words) and all(w == "and" or title_parts(w) & TITLE_WORDS for w in words):
             return words
@@ -436,7 +437,7 @@ class SpeakerResolver:
 
     def _is_home_of(self, person: Person, place: Person) -> bool:
         """`place` is where `person` comes from ("Vera Moss of North Dakota"), not another person."""
-        return self.text[person.end : place.start].split() == ["of"]
+        return _HOME_OF_A_NAME.fullmatch(self.text, person.end, place.end) is not None
 
     def _modifies_a_noun(self, person: Person) -> bool:
         """The name qualifies what follows ("Zelensky's office", "Trump campaign officials", "Ruiz aides")."""
