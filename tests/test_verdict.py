@@ -68,6 +68,15 @@ def test_reporting_verb_certainty_and_modality_and_quantifier():
     assert any(r.startswith("quantifier") for r in quant.reasons)
 
 
+def test_only_restricts_but_just_stresses():
+    restricted, stressed = _verdicts([
+        ("The ferry stops at the island pier.", "The ferry only stops at the island pier."),
+        ("That plan is a pile of wishful sums.", "That plan is just a pile of wishful sums."),
+    ])
+    assert any(r.startswith("quantifier") for r in restricted.reasons)
+    assert stressed.verdict == "variant"
+
+
 def test_name_change_is_altered_unless_same_name_says_they_match():
     pairs = [("The envoy met Brandvold in Tromso.", "The envoy met Brandvold in Tromsoe.")]
     assert classify_pairs(pairs)[0].verdict == "altered"
@@ -146,6 +155,23 @@ def test_bracketed_insertion_by_the_reporter_does_not_alter_the_quote():
     in_speech = classify_pair(plain.replace("station", "station in Velmora"), plain.replace("station", "station in Dorsk"))
     in_brackets = classify_pair(plain.replace("station", "station [in Velmora]"), plain.replace("station", "station [in Dorsk]"))
     assert in_speech.verdict == "altered" and in_brackets.verdict == "variant"
+
+
+@pytest.mark.parametrize("ellipsis", ["…", "...", ". . ."])
+def test_words_one_outlet_skips_with_an_ellipsis_are_left_out_not_changed(ellipsis):
+    fuller = "We will reopen the harbour this spring and we will never sell the harbour. The ferries will run every hour"
+    skipping = f"We will reopen the harbour this spring {ellipsis} The ferries will run every hour"
+    skipped = classify_pair(skipping, fuller)
+    assert skipped.verdict == "variant" and skipped.reasons == []
+    assert ("", "and we will never sell the harbour") in skipped.changed
+    without_mark = classify_pair(skipping.replace(ellipsis, "."), fuller)
+    assert without_mark.verdict == "altered" and without_mark.reasons[0].startswith("negation")
+    changed_elsewhere = classify_pair(skipping, fuller.replace("will run", "will not run"))
+    assert changed_elsewhere.verdict == "altered"
+    # what fills the gap was skipped, not moved: a sentence only one side quotes at the end is still left out,
+    # although it shares a word ("harbour") with the filling
+    longer = skipping + ". The harbour will stay open"
+    assert quoted_by_both(longer, fuller)[0].endswith("every hour")
 
 
 def test_never_rephrased_as_not_keeps_the_meaning_and_reasons_read_old_to_new():

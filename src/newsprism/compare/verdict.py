@@ -34,6 +34,7 @@ NAME_MATCH = 0.8
 _TOKEN = re.compile(r"[^\W_]+(?:['’.,-][^\W_]+)*", re.UNICODE)
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”«»]\s*$")
+_ELLIPSIS = re.compile(r"…|\.\s*\.\s*\.")
 
 # House styles abbreviate titles differently ("Sen. Reid" / "Senator Reid"): the same word.
 TITLE_ABBREVIATIONS = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general",
@@ -69,7 +70,8 @@ QUANTIFIERS: dict[str, str] = {
     **dict.fromkeys(("few", "little", "rarely", "seldom", "hardly", "barely", "scarcely", "minority"), "few"),
     # "none", "never", "nobody"... are the zero of this scale, but they are negations too: the negation check
     # counts them, and counting them here again would call "never forget" -> "not be forgotten" a change.
-    **dict.fromkeys(("only", "solely", "merely", "exclusively", "just"), "only"),
+    # "just" is left out: in quotes it mostly stresses ("just a bunch of nonsense") or tells time ("just left").
+    **dict.fromkeys(("only", "solely", "merely", "exclusively"), "only"),
 }
 # Degree words only count when one replaces another ("more" -> "less", "partly" -> "fully"): inserted alone they
 # mostly intensify ("the whole agreement", "more and more").
@@ -183,6 +185,7 @@ class _Token:
     editorial: bool = False  # inside (...) or [...]: a reporter's insertion into a quote, not the speaker's words
     start: int = 0  # offsets of the word in the text it was read from
     end: int = 0
+    after_gap: bool = False  # an ellipsis stands between this word and the one before: words were left out here
 
 
 def _bracketed(text: str) -> list[tuple[int, int]]:
@@ -191,7 +194,7 @@ def _bracketed(text: str) -> list[tuple[int, int]]:
 
 def tokenize(text: str) -> list[_Token]:
     """Word tokens of `text` with the form the diff compares and a flag for capitalized non-initial words."""
-    tokens = []
+    tokens: list[_Token] = []
     inserts = _bracketed(text)
     for match in _TOKEN.finditer(text):
         word = match.group().strip(".,-'’")
@@ -202,7 +205,9 @@ def tokenize(text: str) -> list[_Token]:
         name_like = word[0].isupper() and not sentence_start and word != "I"
         editorial = any(start < match.start() < end for start, end in inserts)
         key = word.lower().replace("’", "'")
-        tokens.append(_Token(word, TITLE_ABBREVIATIONS.get(key, key), name_like, editorial, match.start(), match.end()))
+        after_gap = bool(tokens) and bool(_ELLIPSIS.search(text, tokens[-1].end, match.start()))
+        tokens.append(_Token(word, TITLE_ABBREVIATIONS.get(key, key), name_like, editorial, match.start(), match.end(),
+                             after_gap))
     return tokens
 
 
@@ -218,10 +223,12 @@ def quoted_by_both(a: str, b: str) -> tuple[str, str]:
     """
     ta, tb = tokenize(a), tokenize(b)
     opcodes = _opcodes(ta, tb)
+    left_out = _filling_gaps(ta, tb)
     start_a, start_b, end_a, end_b = 0, 0, len(ta), len(tb)
-    if opcodes and opcodes[0][0] in ("delete", "insert") and not _moved(opcodes[0], opcodes, ta, tb):
+    if opcodes and opcodes[0][0] in ("delete", "insert") and not _moved(opcodes[0], opcodes, ta, tb, left_out):
         start_a, start_b = opcodes[0][2], opcodes[0][4]
-    if len(opcodes) > 1 and opcodes[-1][0] in ("delete", "insert") and not _moved(opcodes[-1], opcodes, ta, tb):
+    if len(opcodes) > 1 and opcodes[-1][0] in ("delete", "insert") and not _moved(opcodes[-1], opcodes, ta, tb,
+                                                                                    left_out):
         end_a, end_b = opcodes[-1][1], opcodes[-1][3]
     trimmed = (start_a, start_b, end_a, end_b) != (0, 0, len(ta), len(tb))
     if not trimmed or min(end_a - start_a, end_b - start_b) < MIN_SHARED_WORDS:
@@ -250,14 +257,28 @@ def word_diff(a: list[_Token], b: list[_Token]) -> list[tuple[list[_Token], list
     return chunks
 
 
-def _moved(edge: Opcode, opcodes: list[Opcode], a: list[_Token], b: list[_Token]) -> bool:
+def _filling_gaps(a: list[_Token], b: list[_Token]) -> set[int]:
+    """Words (by id) that one side alone has exactly where the other marks left-out words with an ellipsis
+    ("we will win. ... We will build" against "we will win and never quit. We will build"): omitted there, not
+    changed."""
+    filling: set[int] = set()
+    for op, i1, i2, j1, j2 in _opcodes(a, b):
+        if op == "insert" and i1 < len(a) and a[i1].after_gap:
+            filling.update(id(t) for t in b[j1:j2])
+        elif op == "delete" and j1 < len(b) and b[j1].after_gap:
+            filling.update(id(t) for t in a[i1:i2])
+    return filling
+
+
+def _moved(edge: Opcode, opcodes: list[Opcode], a: list[_Token], b: list[_Token], left_out: set[int]) -> bool:
     """The words one side alone has at this end stand, reworded, elsewhere on the other side: a quarter or more
     (`MAX_MOVED_SHARE`) of their content words are among the other side's unmatched words ("approved in June
-    and fully paid" -> "approved and partly paid in June": "in June" moved, so the end is compared too)."""
+    and fully paid" -> "approved and partly paid in June": "in June" moved, so the end is compared too). Words
+    filling the other side's ellipsis (`left_out`) do not count: they were skipped, not moved."""
     op, i1, i2, j1, j2 = edge
     extra = a[i1:i2] if op == "delete" else b[j1:j2]
     elsewhere = {t.key for o, x1, x2, y1, y2 in opcodes if o != "equal" and (o, x1, x2, y1, y2) != edge
-                 for t in (b[y1:y2] if op == "delete" else a[x1:x2])}
+                 for t in (b[y1:y2] if op == "delete" else a[x1:x2]) if id(t) not in left_out}
     content = [t.key for t in extra if t.key not in STOPWORDS]
     return bool(content) and sum(key in elsewhere for key in content) >= MAX_MOVED_SHARE * len(content)
 
@@ -472,8 +493,11 @@ def classify_pairs(
             continue
         chunks = word_diff(ta, tb)
         # Words a reporter put in brackets ("the enemy [in the north]") are shown as changed but are not the
-        # speaker's: they cannot alter what the speaker said.
-        spoken = [([t for t in ca if not t.editorial], [t for t in cb if not t.editorial]) for ca, cb in chunks]
+        # speaker's, and words one outlet skipped with an ellipsis were left out, not reworded: neither can alter
+        # what the speaker said.
+        unjudged = _filling_gaps(ta, tb)
+        spoken = [([t for t in ca if not t.editorial and id(t) not in unjudged],
+                   [t for t in cb if not t.editorial and id(t) not in unjudged]) for ca, cb in chunks]
         reasons = meaning_changes([chunk for chunk in spoken if chunk != ([], [])], same_name)
         if scores[i] < min_score and _judge_applies(ta, tb, chunks):
             reasons.append(f"judge: the whole pair reads as a different statement (p same = {scores[i]:.2f})")
