@@ -2,10 +2,13 @@
 by story (the gold `story` label only groups the articles; nothing scores them).
 
 There is no gold verdict, so the use is comparative: dump the verdict findings of one revision, run another with
-`--diff` against the dump, and read the pairs whose verdict changed.
+`--diff` against the dump, and read the pairs whose verdict changed. `--conflicts` prints every conflict finding
+(the fact, each outlet's value, the sentences) to be read too. `--data` takes any JSONL with `story` and `text`
+(ECB+ has no outlet: each article is its own).
 
     python bench/basil_verdicts.py --out before.json            # e.g. with PYTHONPATH=<older checkout>/src
     python bench/basil_verdicts.py --out after.json --diff before.json --show 40
+    python bench/basil_verdicts.py --conflicts
 """
 
 from __future__ import annotations
@@ -32,19 +35,25 @@ def stories(path: Path) -> dict[str, list[Article]]:
     grouped: dict[str, list[Article]] = defaultdict(list)
     for line in path.read_text("utf-8").splitlines():
         record = json.loads(line)
-        grouped[record["story"]].append(Article(id=str(record["id"]), text=record["text"], outlet=record["outlet"],
+        grouped[record["story"]].append(Article(id=str(record["id"]), text=record["text"],
+                                                outlet=record.get("outlet") or str(record["id"]),
                                                 title=record.get("title") or "", source_ref=str(record["id"])))
     return grouped
 
 
-def verdicts(articles: list[Article], settings: Settings) -> list[dict]:
-    """The verbatim / variant / altered findings of one story, with the texts they judged."""
+def story_findings(articles: list[Article], settings: Settings) -> tuple[list[dict], list[dict]]:
+    """The verbatim / variant / altered findings of one story, with the texts they judged, and its conflicts."""
     analyses = list(analyze_articles(articles, settings))
     comparison = compare_articles(analyses, resolve_entities(analyses), settings)
-    return [{"kind": f.kind, "articles": sorted(f.detail["article_ids"]),
-             "evidence": sorted([e.article_id, e.start, e.end] for e in f.evidence),
-             "texts": f.detail["texts"], "reasons": f.detail["reasons"]}
-            for f in comparison.findings if f.kind in VERDICTS]
+    outlets = {a.id: a.outlet for a in articles}
+    verdicts = [{"kind": f.kind, "articles": sorted(f.detail["article_ids"]),
+                 "evidence": sorted([e.article_id, e.start, e.end] for e in f.evidence),
+                 "texts": f.detail["texts"], "reasons": f.detail["reasons"]}
+                for f in comparison.findings if f.kind in VERDICTS]
+    conflicts = [{"what": f.detail["what"], "about": f.detail["about"], "sentences": f.detail["sentences"],
+                  "values": {outlets[a]: v for a, v in f.detail["by_article"].items()}}
+                 for f in comparison.findings if f.kind == "conflict"]
+    return verdicts, conflicts
 
 
 def overlapping(a: dict, b: dict) -> bool:
@@ -71,11 +80,20 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="write the verdict findings of every story here (JSON)")
     parser.add_argument("--diff", type=Path, help="an earlier --out to compare with")
     parser.add_argument("--show", type=int, default=0, help="print this many changed verdicts with their texts")
+    parser.add_argument("--conflicts", action="store_true", help="print every conflict finding")
     args = parser.parse_args()
     settings = load_settings()
-    found = {story: verdicts(articles, settings)
-             for story, articles in track(list(stories(args.data).items()), description="stories")}
+    found, conflicts = {}, {}
+    for story, articles in track(list(stories(args.data).items()), description="stories"):
+        found[story], conflicts[story] = story_findings(articles, settings)
     print("verdicts:", dict(Counter(f["kind"] for fs in found.values() for f in fs)))
+    print("conflicts:", dict(Counter(f["what"] for fs in conflicts.values() for f in fs)))
+    if args.conflicts:
+        for story, found_conflicts in conflicts.items():
+            for conflict in found_conflicts:
+                print(f"\n{story}  {conflict['what']} about {conflict['about']!r}: {conflict['values']}")
+                for sentence in conflict["sentences"]:
+                    print("   ", " ".join(sentence.split())[:240])
     if args.out:
         args.out.write_text(json.dumps(found, indent=1), "utf-8")
     if args.diff:

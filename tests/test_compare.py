@@ -117,6 +117,74 @@ def test_different_names_in_the_same_role_conflict(comparison):
     assert sorted(_texts(comparison, names[0])) == ["Norcastle Engineering", "Redfern Construction"]
 
 
+@pytest.mark.parametrize(("first", "second", "other"), [
+    ("Maria Elena Lopez", "Maria Lopez", "John Peterson"),  # a middle name left out
+    ("Orvel Valley Water Authority", "OVWA", "Halden Marine Works"),  # an acronym
+    ("Orvel Valley Water Authority", "Orvel Valley Water Auth.", "Halden Marine Works"),  # an abbreviated word
+    ("J.R. Peterson", "JR Peterson", "Maria Lopez"),  # initials with and without dots
+])
+def test_names_one_outlet_could_use_for_one_entity_do_not_conflict(first, second, other):
+    from newsprism.compare.names import may_be_one
+    from newsprism.settings import load_settings
+
+    assert may_be_one(first, second) and may_be_one(second, first)
+    settings = load_settings()
+    line = "The new lock gates at Lake Orvel were ordered by {} after the spring floods."
+    articles = [_article(f"Lock gates ordered\n\n{line.format(name)}\n", outlet)
+                for name, outlet in ((first, "River Post"), (second, "Valley Times"))]
+    analyses = list(analyze_articles(articles, settings))
+    found = compare_articles(analyses, resolve_entities(analyses), settings).findings
+    assert not [f for f in found if f.kind == "conflict"]
+    different = [_article(f"Lock gates ordered\n\n{line.format(name)}\n", outlet)
+                 for name, outlet in ((first, "River Post"), (other, "Valley Times"))]
+    analyses = list(analyze_articles(different, settings))
+    found = compare_articles(analyses, resolve_entities(analyses), settings).findings
+    assert [f for f in found if f.kind == "conflict" and f.detail["what"] == "name"]
+
+
+_SPENT = "The port authority has spent {} euros on the new lock gates, its finance office said on Friday."
+
+
+def _number_conflicts(first: str, second: str, line: str = _SPENT, other_line: str | None = None) -> list:
+    from newsprism.settings import load_settings
+
+    settings = load_settings()
+    articles = [_article(f"Lock gates at Orvel\n\n{text}\n", outlet)
+                for text, outlet in ((line.format(first), "River Post"),
+                                     ((other_line or line).format(second), "Valley Times"))]
+    analyses = list(analyze_articles(articles, settings))
+    found = compare_articles(analyses, resolve_entities(analyses), settings).findings
+    return [f for f in found if f.kind == "conflict" and f.detail["what"] == "number"]
+
+
+@pytest.mark.parametrize(("first", "second", "conflict"), [
+    ("8.5 million", "8 million", True),
+    ("8.5 million", "more than 8 million", False),   # a lower bound the other value meets
+    ("8.5 million", "at least 9 million", True),
+    ("8.5 million", "nearly 9 million", False),      # just under
+    ("8.5 million", "about 9 million", False),       # rounded
+    ("8.5 million", "about 12 million", True),
+])
+def test_figures_whose_wording_allows_one_value_do_not_conflict(first, second, conflict):
+    assert bool(_number_conflicts(first, second)) is conflict
+
+
+def test_counts_of_different_things_do_not_conflict():
+    carried = "The ferry line carried {} passengers on its first crossing to Orvel island."
+    assert _number_conflicts("120", "140", carried)
+    turned_away = "Harbour staff on Orvel turned away {} passengers in the storm."
+    assert not _number_conflicts("120", "40", carried, turned_away)
+
+
+def test_dates_conflict_only_for_the_same_event():
+    resigned = "The harbour master of Orvel resigned on {} after the ferry collision."
+    assert _number_conflicts("Monday", "Tuesday", resigned)
+    questioned = "The harbour master of Orvel was questioned on {} after the ferry collision."
+    assert not _number_conflicts("Monday", "Tuesday", resigned, questioned)
+    opening = "On {}, the harbour master of Orvel resigned after the ferry collision."
+    assert _number_conflicts("Monday", "Tuesday", opening)
+
+
 def test_number_only_one_outlet_gives_is_unique(comparison):
     facts = [f for f in comparison.findings if f.kind == "unique" and f.detail["what"] == "fact"]
     money = [f for f in facts if "8.5" in f.detail["value"]]

@@ -186,7 +186,7 @@ def conflict_findings(groups: list[list[Number]], analyses: list[Analysis]) -> l
             evidence=[n.span for n in numbers],
             detail={
                 "what": "number",
-                "about": " ".join(numbers[0].after[:2]),
+                "about": numbers[0].about,
                 "values": list(dict.fromkeys(n.value for n in numbers)),
                 "by_article": {analyses[n.article].article.id: n.surface for n in numbers},
                 "sentences": [n.sentence.text_in(t) for n, t in zip(numbers, texts, strict=True)],
@@ -239,7 +239,7 @@ def unique_fact_findings(numbers: list[Number], analyses: list[Analysis]) -> lis
                 "article_id": article.id,
                 "outlet": article.outlet,
                 "value": n.surface,
-                "about": " ".join(n.after[:2]),
+                "about": n.about,
                 "sentence": n.sentence.text_in(article.text),
             },
         ))

@@ -1,12 +1,17 @@
 """Numbers across articles: the same fact given different values (conflict) or stated by one outlet only.
 
-Two numbers speak of the same fact when the words around them match (the counted noun right after the number,
-plus one more shared word or a similar sentence). They conflict when their values differ and neither article
-states the other's value anywhere. The numbers are the analyze stage's facts.
+Two numbers speak of the same fact when their sentences are alike, or when the words around them match: for a
+count, the counted words after it ("48-page indictment"), or the counted word and what happened; for a date or
+a time, what happened then ("resigned Monday"). They conflict when their values differ, neither article states
+the other's value anywhere, and the ranges their wording allows do not meet ("more than $700 billion" allows
+$716 billion). The numbers are the analyze stage's facts.
 """
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from newsprism.compare.units import STOPWORDS, content_words, lexical_overlap, words_of
@@ -15,6 +20,21 @@ from newsprism.models import Analysis, Span
 _CONTEXT_WORDS = 4
 TRIVIAL_VALUES = frozenset({"0", "1"})   # "one of the goals": a count nobody needs flagged as unique
 SIMILAR_SENTENCES = 0.35     # lexical overlap of two sentences from which one shared noun is enough
+WHEN_KINDS = frozenset({"date", "year", "time"})   # facts saying when, not how many
+ROUNDING = 0.1               # "about 40" allows 36 to 44; "nearly 40" 36 to 40
+# Words before a figure that make it a bound or an estimate: the share of the value it may be below and above.
+_HEDGES: dict[str, tuple[float, float]] = {
+    **dict.fromkeys(("more than", "over", "above", "at least", "upwards of", "in excess of", "exceeding"),
+                    (0.0, math.inf)),
+    **dict.fromkeys(("less than", "fewer than", "under", "below", "up to", "at most", "as many as"), (1.0, 0.0)),
+    **dict.fromkeys(("nearly", "almost", "just under", "close to"), (ROUNDING, 0.0)),
+    **dict.fromkeys(("about", "around", "roughly", "approximately", "some", "an estimated", "estimated", "circa"),
+                    (ROUNDING, ROUNDING)),
+}
+_HEDGE_RE = re.compile(r"(?:^|\s)(" + "|".join(sorted(map(re.escape, _HEDGES), key=len, reverse=True)) + r")\s*$")
+_TIME_WORDS = frozenset({"early", "late", "earlier", "later", "overnight"})   # "died early Monday": not the event
+_RAW_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_NUMERIC_VALUE = re.compile(r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)([^\d].*)?")
 
 
 @dataclass(slots=True)
@@ -28,10 +48,27 @@ class Number:
     sentence: Span
     after: list[str]
     before: list[str]
+    hedge: str = ""   # "more than", "about", ... when the wording makes the figure a bound or an estimate
+    when: bool = False  # a date or a time
+    event: str = ""   # what happened: the content word before it, else after it ("resigned" Monday)
 
     @property
     def context(self) -> set[str]:
         return set(self.after) | set(self.before)
+
+    @property
+    def about(self) -> str:
+        """What the number is about: what happened at a date, else the two counted words after it."""
+        return self.event if self.when else " ".join(self.after[:2])
+
+    def allowed(self) -> tuple[float, float, str] | None:
+        """(lowest, highest, unit) the figure's wording allows; None for a value that is not a plain number."""
+        match = _NUMERIC_VALUE.fullmatch(self.value)
+        if match is None:
+            return None
+        value, unit = float(match.group(1)), match.group(2) or ""
+        below, above = _HEDGES.get(self.hedge, (0.0, 0.0))
+        return value * (1 - below), (math.inf if above == math.inf else value * (1 + above)), unit
 
 
 def find_numbers(analyses: list[Analysis]) -> list[Number]:
@@ -40,17 +77,46 @@ def find_numbers(analyses: list[Analysis]) -> list[Number]:
     for article, analysis in enumerate(analyses):
         text = analysis.article.text
         sentences = analysis.sentences
-        for span, value in _values(analysis):
+        for span, value, kind in _values(analysis):
             sentence = next((s for s in sentences if s.start <= span.start < s.end), Span(span.article_id, 0, len(text)))
             after = _content(words_of(text[span.end : sentence.end]))[:_CONTEXT_WORDS]
             before = _content(words_of(text[sentence.start : span.start]))[-_CONTEXT_WORDS:]
-            numbers.append(Number(article, span, span.text_in(text), value, sentence, after, before))
+            surface = span.text_in(text)
+            lead = text[sentence.start : span.start]
+            rest = _RAW_WORD.findall(text, span.end, sentence.end)
+            event = _event(reversed(_RAW_WORD.findall(lead))) or _event(rest)
+            numbers.append(Number(article, span, surface, value, sentence, after, before,
+                                  _hedge(lead[-20:], surface), kind in WHEN_KINDS, event))
     return numbers
 
 
-def _values(analysis: Analysis) -> list[tuple[Span, str]]:
-    """(span, normalized value) of the analysis facts."""
-    return [(f.span, _normalize(f"{f.value}{f.unit}")) for f in analysis.facts]
+def _event(words: Iterable[str]) -> str:
+    """The first lower-case content word: what happened when, looking back from a date ("resigned Monday",
+    "pressure on Chairman Steele Sunday": names skipped), or on from one that opens its sentence ("In 1969, he
+    was indicted")."""
+    return next((w for w in words if w.islower() and w not in STOPWORDS and w not in _TIME_WORDS), "")
+
+
+def _hedge(before: str, surface: str) -> str:
+    """The bounding or estimating words of a figure, in its own text ("more than $700 billion") or just before
+    it ("at least" 10 people)."""
+    lead = re.split(r"[$€£¥\d]", surface.lower(), maxsplit=1)[0].strip()
+    match = _HEDGE_RE.search(" " + (lead or before.lower().strip()))
+    return match.group(1) if match else ""
+
+
+def _compatible(a: Number, b: Number) -> bool:
+    """The wording of both figures allows one value ("more than 700" and "716"; "about 40" and "42"). A figure
+    without a unit may be the other's read without its currency sign."""
+    range_a, range_b = a.allowed(), b.allowed()
+    if range_a is None or range_b is None or (range_a[2] != range_b[2] and range_a[2] and range_b[2]):
+        return False
+    return range_a[0] <= range_b[1] and range_b[0] <= range_a[1]
+
+
+def _values(analysis: Analysis) -> list[tuple[Span, str, str]]:
+    """(span, normalized value, kind) of the analysis facts."""
+    return [(f.span, _normalize(f"{f.value}{f.unit}"), f.kind) for f in analysis.facts]
 
 
 def _normalize(value: str) -> str:
@@ -69,10 +135,13 @@ def _content(words: list[str]) -> list[str]:
 
 
 def same_fact(a: Number, b: Number, texts: list[str]) -> bool:
-    """The two numbers count the same thing: same noun after them and one more shared word or similar sentences."""
-    if not a.after or not b.after or a.after[0] != b.after[0]:
+    """The two numbers state one fact: the same key (`_key`) and then similar sentences, or one more shared word
+    and, for a count, the next counted word or what happened ("hold 240 seats in the House" and "lost 60 seats
+    over six years" are two counts; "resigned Monday" and "apologized Saturday" two dates)."""
+    if a.when != b.when or _key(a) is None or _key(a) != _key(b):
         return False
-    if len(a.context & b.context) >= 2:
+    same_event = a.when or a.after[:2] == b.after[:2] or (a.event != "" and a.event == b.event)
+    if same_event and len(a.context & b.context) >= 2:
         return True
     sa, sb = a.sentence.text_in(texts[a.article]), b.sentence.text_in(texts[b.article])
     return lexical_overlap(content_words(sa), content_words(sb)) >= SIMILAR_SENTENCES
@@ -90,7 +159,7 @@ def conflicts(numbers: list[Number], texts: list[str]) -> list[list[Number]]:
             continue
         if a.value in values_by_article[b.article] or b.value in values_by_article[a.article]:
             continue
-        if not same_fact(a, b, texts):
+        if _compatible(a, b) or not same_fact(a, b, texts):
             continue
         key = group_of.get(id(a), group_of.get(id(b)))
         if key is None:
@@ -112,12 +181,21 @@ def conflicts(numbers: list[Number], texts: list[str]) -> list[list[Number]]:
     return groups
 
 
+def _key(number: Number) -> str | None:
+    """What two numbers must share to be one fact: the counted word after a count, what happened at a date or a
+    time (None when there is none)."""
+    if number.when:
+        return number.event or None
+    return number.after[0] if number.after else None
+
+
 def _candidate_pairs(numbers: list[Number]) -> list[tuple[Number, Number]]:
-    """Pairs of numbers followed by the same word (the only ones `same_fact` can accept)."""
-    buckets: dict[str, list[Number]] = {}
+    """Pairs of numbers with the same key (the only ones `same_fact` can accept)."""
+    buckets: dict[tuple[bool, str], list[Number]] = {}
     for number in numbers:
-        if number.after:
-            buckets.setdefault(number.after[0], []).append(number)
+        key = _key(number)
+        if key is not None:
+            buckets.setdefault((number.when, key), []).append(number)
     return [(a, b) for bucket in buckets.values() for i, a in enumerate(bucket) for b in bucket[i + 1 :]]
 
 
