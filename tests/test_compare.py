@@ -233,6 +233,25 @@ def test_quote_the_others_all_carry_is_omitted(comparison):
     assert all("Nobody living below the dam" in t for t in _texts(comparison, omitted[0]))
 
 
+@pytest.mark.parametrize(("third", "omitted"), [
+    ("Mayor Ilse Brandt wants the old pier closed and asked for funds.", True),
+    ('Mayor Ilse Brandt said the old pier was "a danger to every child" and asked for funds.', False),
+    ("Mayor Ilse Brandt said the old pier was a danger to every child in Velmora and asked for funds.", False),
+])
+def test_a_quote_reported_another_way_is_not_omitted(third, omitted):
+    from newsprism.settings import load_settings
+
+    settings = load_settings()
+    direct = ('Velmora pier to close\n\n"The old ferry pier is a danger to every child in Velmora and it must come '
+              'down this winter," Mayor Ilse Brandt said on Tuesday.\n\nThe council will vote on the plan in March.\n')
+    articles = [_article(direct, "River Post"), _article(direct.replace("Tuesday", "Tuesday evening"), "Valley Times"),
+                _article(f"Velmora pier to close\n\n{third}\n\nThe council will vote on the plan in March.\n",
+                         "Hill Gazette")]
+    analyses = list(analyze_articles(articles, settings))
+    found = compare_articles(analyses, resolve_entities(analyses), settings).findings
+    assert bool([f for f in found if f.kind == "omitted"]) is omitted
+
+
 def test_statements_link_every_outlet_of_a_quote(comparison):
     quoted = [s for s in comparison.statements if s.speaker and "Whitcombe" in s.speaker]
     assert len(quoted) == 3

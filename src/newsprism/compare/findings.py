@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable
 from itertools import combinations
 from typing import Any, NamedTuple
 
+from newsprism.analyze.attribution.quotemarks import quoted_regions
 from newsprism.compare.numbers import Number
-from newsprism.compare.units import QUOTE_MARKS, WORD, Unit, content_words, words_of
+from newsprism.compare.units import QUOTE_MARKS, STOPWORDS, WORD, Unit, content_words, words_of
 from newsprism.compare.verdict import quoted_by_both
 from newsprism.models import Analysis, Finding, Mention, Span
 
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 
 UNIQUE_SENTENCES_PER_ARTICLE = 5     # the most informative unaligned sentences listed per article
 MIN_OMITTED_ARTICLES = 3             # omissions only mean something when several others agree
+SHARED_QUOTED_RUN = 4                # quoted words in a row (two of them content words) that show a quote is there
 
 
 def quoted(units: list[Unit]) -> bool:
@@ -311,7 +313,8 @@ def omitted_findings(groups: list[list[Unit]], partners: dict[int, set[int]], an
         per_article = by_article(group)
         if len(per_article) == n - 1:
             (missing,) = set(range(n)) - set(per_article)
-            findings.append(_omitted(analyses, missing, group, "quote", group_speaker(group)))
+            if not _quoted_otherwise(analyses, missing, group):
+                findings.append(_omitted(analyses, missing, group, "quote", group_speaker(group)))
             continue
         if len(per_article) < n:
             continue
@@ -319,9 +322,37 @@ def omitted_findings(groups: list[list[Unit]], partners: dict[int, set[int]], an
             pieces = [u for u in group if u.article != missing
                       and _carriers(u, partners, units_by_index) == set(range(n)) - {missing}
                       and len(words_of(u.text)) >= 4]
-            if pieces:
+            if pieces and not _quoted_otherwise(analyses, missing, pieces):
                 findings.append(_omitted(analyses, missing, pieces, "part of quote", group_speaker(group)))
     return findings
+
+
+def _quoted_otherwise(analyses: list[Analysis], missing: int, units: list[Unit]) -> bool:
+    """The article that seems to drop these quotes has their quoted words, reported another way (`Akin said
+    women's bodies resist a "legitimate rape"` against the whole sentence in quote marks): not an omission.
+    A quoted phrase of up to three words must stand in quote marks there too; of a longer quote,
+    `SHARED_QUOTED_RUN` words in a row, two of them content words, must be in one of its quotes."""
+    text = analyses[missing].article.text
+    in_marks = " | ".join(" ".join(words_of(text[start:end])) for start, end in quoted_regions(text))
+    in_quotes = " | ".join(" ".join(words_of(" ".join(s.text_in(text) for s in q.content)))
+                           for q in analyses[missing].quotes)
+    for unit in units:
+        for run in _quoted_runs(unit, analyses[unit.article].article.text):
+            if len(run) < SHARED_QUOTED_RUN:
+                needles, haystack = [run], in_marks
+            else:
+                needles = [run[i : i + SHARED_QUOTED_RUN] for i in range(len(run) - SHARED_QUOTED_RUN + 1)]
+                needles, haystack = [n for n in needles if sum(w not in STOPWORDS for w in n) >= 2], in_quotes
+            if any(f" {' '.join(needle)} " in f" {haystack} " for needle in needles):
+                return True
+    return False
+
+
+def _quoted_runs(unit: Unit, text: str) -> list[list[str]]:
+    """The words a unit holds in quote marks: its quoted phrases, or its whole text when it is all quoted."""
+    if unit.phrases:
+        return [words_of(p.text_in(text)) for p in unit.phrases]
+    return [words_of(unit.text)] if unit.marked else []
 
 
 def _carriers(unit: Unit, partners: dict[int, set[int]], units_by_index: dict[int, Unit]) -> set[int]:
