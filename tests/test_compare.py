@@ -252,6 +252,21 @@ def test_a_quote_reported_another_way_is_not_omitted(third, omitted):
     assert bool([f for f in found if f.kind == "omitted"]) is omitted
 
 
+def test_outlets_quoting_different_parts_of_a_statement_are_not_compared_with_each_other():
+    from newsprism.settings import load_settings
+
+    settings = load_settings()
+    statement = ("The ferry will run every hour from May.", "We will not raise the fares this year.")
+    quotes = {"River Post": " ".join(statement), "Valley Times": statement[0], "Hill Gazette": statement[1]}
+    articles = [_article(f'Orvel ferry timetable\n\n"{quote}" harbour director Tove Lind said.\n\n'
+                         "The council approved the timetable on Monday.\n", outlet) for outlet, quote in quotes.items()]
+    analyses = list(analyze_articles(articles, settings))
+    comparison = compare_articles(analyses, resolve_entities(analyses), settings)
+    pairs = sorted(tuple(sorted(_outlet(comparison, a) for a in f.detail["article_ids"]))
+                   for f in comparison.findings if f.kind in ("verbatim", "variant", "altered"))
+    assert pairs == [("Hill Gazette", "River Post"), ("River Post", "Valley Times")]
+
+
 def test_statements_link_every_outlet_of_a_quote(comparison):
     quoted = [s for s in comparison.statements if s.speaker and "Whitcombe" in s.speaker]
     assert len(quoted) == 3

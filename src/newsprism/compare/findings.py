@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from newsprism.analyze.attribution.quotemarks import quoted_regions
 from newsprism.compare.numbers import Number
 from newsprism.compare.units import QUOTE_MARKS, STOPWORDS, WORD, Unit, content_words, words_of
-from newsprism.compare.verdict import quoted_by_both
+from newsprism.compare.verdict import quoted_by_both, same_words
 from newsprism.models import Analysis, Finding, Mention, Span
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,8 @@ def verdict_findings(
     """One verbatim/variant/altered finding per article pair inside each quote group.
 
     A piece one side of the pair lacks but a third article carries is left out of that pair's texts: dropping
-    it is an omission (reported as such), not a rewording of what both sides quote. Likewise the words at either
+    it is an omission (reported as such), not a rewording of what both sides quote. Two articles whose pieces
+    are aligned only through a third are compared only when they quote the same words. Likewise the words at either
     end that only one side quotes ("As I told the council, ..." before the sentence both carry). When one side puts
     only a phrase in quotation marks, that phrase is judged against the matching words of the other side's
     quote, and only a lexical change of meaning (not the paraphrase around it) makes it altered.
@@ -86,6 +87,8 @@ def verdict_findings(
             units_b = _shared_pieces(per_article[b], a, partners, article_of)
             spans_a, spans_b, text_a, text_b, phrase_only = _compared_words(units_a, units_b, analyses)
             shared_a, shared_b = (text_a, text_b) if phrase_only else quoted_by_both(text_a, text_b)
+            if not _linked(per_article[a], b, partners, article_of) and not same_words(shared_a, shared_b):
+                continue  # joined only through a third article: each may quote another part of what it carries
             pairs.append(_Pair(statement_id, speaker, spans_a, spans_b, shared_a, shared_b, phrase_only,
                                (shared_a, shared_b) != (text_a, text_b)))
     whole = [i for i, pair in enumerate(pairs) if not pair.phrase_only]
@@ -166,6 +169,11 @@ def best_window(phrase: str, spans: list[Span], text: str) -> Span | None:
                 if best is None or key > best[0]:
                     best = (key, Span(span.article_id, window[0][0], window[-1][1]))
     return best[1] if best else None
+
+
+def _linked(units: list[Unit], other: int, partners: dict[int, set[int]], article_of: dict[int, int]) -> bool:
+    """Some piece of `units` is aligned with a piece of article `other` itself."""
+    return any(article_of[p] == other for unit in units for p in partners.get(unit.index, ()))
 
 
 def _shared_pieces(units: list[Unit], other: int, partners: dict[int, set[int]], article_of: dict[int, int]) -> list[Unit]:

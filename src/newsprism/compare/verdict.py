@@ -236,6 +236,11 @@ def quoted_by_both(a: str, b: str) -> tuple[str, str]:
     return a[ta[start_a].start : ta[end_a - 1].end], b[tb[start_b].start : tb[end_b - 1].end]
 
 
+def same_words(a: str, b: str) -> bool:
+    """The two texts are verbatim copies of each other (up to case, punctuation and quote style)."""
+    return [t.key for t in tokenize(a)] == [t.key for t in tokenize(b)]
+
+
 def _opcodes(a: list[_Token], b: list[_Token]) -> list[Opcode]:
     """How to turn one token list into the other, word by word (difflib opcodes on the compared forms)."""
     return difflib.SequenceMatcher(None, [t.key for t in a], [t.key for t in b], autojunk=False).get_opcodes()
@@ -512,5 +517,5 @@ def classify_pair(a: str, b: str, *, same_name: SameName | None = None) -> PairV
     return classify_pairs([(a, b)], same_name=same_name)[0]
 
 
-__all__ = ["PairVerdict", "classify_pair", "classify_pairs", "meaning_changes", "quoted_by_both", "tokenize",
+__all__ = ["PairVerdict", "classify_pair", "classify_pairs", "meaning_changes", "quoted_by_both", "same_words", "tokenize",
            "word_diff"]
