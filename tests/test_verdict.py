@@ -174,6 +174,15 @@ def test_words_one_outlet_skips_with_an_ellipsis_are_left_out_not_changed(ellips
     assert quoted_by_both(longer, fuller)[0].endswith("every hour")
 
 
+def test_whole_sentences_one_outlet_skips_are_left_out_not_changed():
+    shorter = "We will reopen the harbour this spring. The ferries will run every hour"
+    skipped = classify_pair(shorter, shorter.replace("spring.", "spring. We will never sell it."))
+    assert skipped.verdict == "variant" and ("", "We will never sell it") in skipped.changed
+    inside_a_sentence = classify_pair(shorter, shorter.replace("spring.", "spring and will never sell it."))
+    assert inside_a_sentence.verdict == "altered"
+    assert classify_pair("We will sign it. We will pay.", "We will sign it. We will not pay.").verdict == "altered"
+
+
 def test_never_rephrased_as_not_keeps_the_meaning_and_reasons_read_old_to_new():
     moved = classify_pair("We will never forget the sailors of the lost trawler.",
                           "The sailors of the lost trawler will not be forgotten.")

@@ -35,6 +35,7 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’.,-][^\W_]+)*", re.UNICODE)
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”«»]\s*$")
 _ELLIPSIS = re.compile(r"…|\.\s*\.\s*\.")
+_ENDS_SENTENCE = re.compile(r"[\"'”’)\]]*[.!?]")
 
 # House styles abbreviate titles differently ("Sen. Reid" / "Senator Reid"): the same word.
 TITLE_ABBREVIATIONS = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general",
@@ -186,6 +187,7 @@ class _Token:
     start: int = 0  # offsets of the word in the text it was read from
     end: int = 0
     after_gap: bool = False  # an ellipsis stands between this word and the one before: words were left out here
+    ends_sentence: bool = False  # a full stop, question or exclamation mark follows
 
 
 def _bracketed(text: str) -> list[tuple[int, int]]:
@@ -206,8 +208,9 @@ def tokenize(text: str) -> list[_Token]:
         editorial = any(start < match.start() < end for start, end in inserts)
         key = word.lower().replace("’", "'")
         after_gap = bool(tokens) and bool(_ELLIPSIS.search(text, tokens[-1].end, match.start()))
+        ends_sentence = bool(_ENDS_SENTENCE.match(text, match.end()))
         tokens.append(_Token(word, TITLE_ABBREVIATIONS.get(key, key), name_like, editorial, match.start(), match.end(),
-                             after_gap))
+                             after_gap, ends_sentence))
     return tokens
 
 
@@ -223,7 +226,7 @@ def quoted_by_both(a: str, b: str) -> tuple[str, str]:
     """
     ta, tb = tokenize(a), tokenize(b)
     opcodes = _opcodes(ta, tb)
-    left_out = _filling_gaps(ta, tb)
+    left_out = _left_out(ta, tb)
     start_a, start_b, end_a, end_b = 0, 0, len(ta), len(tb)
     if opcodes and opcodes[0][0] in ("delete", "insert") and not _moved(opcodes[0], opcodes, ta, tb, left_out):
         start_a, start_b = opcodes[0][2], opcodes[0][4]
@@ -262,17 +265,24 @@ def word_diff(a: list[_Token], b: list[_Token]) -> list[tuple[list[_Token], list
     return chunks
 
 
-def _filling_gaps(a: list[_Token], b: list[_Token]) -> set[int]:
-    """Words (by id) that one side alone has exactly where the other marks left-out words with an ellipsis
-    ("we will win. ... We will build" against "we will win and never quit. We will build"): omitted there, not
-    changed."""
-    filling: set[int] = set()
+def _left_out(a: list[_Token], b: list[_Token]) -> set[int]:
+    """Words (by id) one side alone has that the other left out rather than changed: where it marks left-out
+    words with an ellipsis ("we will win. ... We will build" against "we will win and never quit. We will
+    build"), or whole sentences between two it shares ("We will win. We will never quit. We will build")."""
+    left_out: set[int] = set()
     for op, i1, i2, j1, j2 in _opcodes(a, b):
-        if op == "insert" and i1 < len(a) and a[i1].after_gap:
-            filling.update(id(t) for t in b[j1:j2])
-        elif op == "delete" and j1 < len(b) and b[j1].after_gap:
-            filling.update(id(t) for t in a[i1:i2])
-    return filling
+        if op == "insert" and ((i1 < len(a) and a[i1].after_gap) or _sentences_between(b[j1:j2], a, i1)):
+            left_out.update(id(t) for t in b[j1:j2])
+        elif op == "delete" and ((j1 < len(b) and b[j1].after_gap) or _sentences_between(a[i1:i2], b, j1)):
+            left_out.update(id(t) for t in a[i1:i2])
+    return left_out
+
+
+def _sentences_between(run: list[_Token], other: list[_Token], at: int) -> bool:
+    """`run` is one or more whole sentences, and the other side goes on with a new sentence at `at`, after words
+    both sides have."""
+    return (0 < at < len(other) and other[at].text[0].isupper() and run[0].text[0].isupper()
+            and run[-1].ends_sentence)
 
 
 def _moved(edge: Opcode, opcodes: list[Opcode], a: list[_Token], b: list[_Token], left_out: set[int]) -> bool:
@@ -498,9 +508,9 @@ def classify_pairs(
             continue
         chunks = word_diff(ta, tb)
         # Words a reporter put in brackets ("the enemy [in the north]") are shown as changed but are not the
-        # speaker's, and words one outlet skipped with an ellipsis were left out, not reworded: neither can alter
-        # what the speaker said.
-        unjudged = _filling_gaps(ta, tb)
+        # speaker's, and words one outlet left out (at an ellipsis, or whole sentences) were not reworded: neither
+        # can alter what the speaker said.
+        unjudged = _left_out(ta, tb)
         spoken = [([t for t in ca if not t.editorial and id(t) not in unjudged],
                    [t for t in cb if not t.editorial and id(t) not in unjudged]) for ca, cb in chunks]
         reasons = meaning_changes([chunk for chunk in spoken if chunk != ([], [])], same_name)
