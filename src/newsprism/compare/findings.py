@@ -68,11 +68,11 @@ def verdict_findings(
     """One verbatim/variant/altered finding per article pair inside each quote group.
 
     A piece one side of the pair lacks but a third article carries is left out of that pair's texts: dropping
-    it is an omission (reported as such), not a rewording of what both sides quote. Two articles whose pieces
-    are aligned only through a third are compared only when they quote the same words. Likewise the words at either
+    it is an omission (reported as such), not a rewording of what both sides quote. Likewise the words at either
     end that only one side quotes ("As I told the council, ..." before the sentence both carry). When one side puts
     only a phrase in quotation marks, that phrase is judged against the matching words of the other side's
-    quote, and only a lexical change of meaning (not the paraphrase around it) makes it altered.
+    quote, and only a lexical change of meaning (not the paraphrase around it) makes it altered. Two articles
+    whose pieces are aligned only through a third are compared only when they quote the same words.
     """
     article_of = {u.index: u.article for g in groups for u in g}
     pairs: list[_Pair] = []

@@ -34,7 +34,7 @@ _HEDGES: dict[str, tuple[float, float]] = {
 _HEDGE_RE = re.compile(r"(?:^|\s)(" + "|".join(sorted(map(re.escape, _HEDGES), key=len, reverse=True)) + r")\s*$")
 _TIME_WORDS = frozenset({"early", "late", "earlier", "later", "overnight"})   # "died early Monday": not the event
 _RAW_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_NUMERIC_VALUE = re.compile(r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)([^\d].*)?")
+_NUMERIC_VALUE = re.compile(r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)([a-z%]*)")   # "716000000000.0usd", "18%"
 
 
 @dataclass(slots=True)
@@ -66,7 +66,7 @@ class Number:
         match = _NUMERIC_VALUE.fullmatch(self.value)
         if match is None:
             return None
-        value, unit = float(match.group(1)), match.group(2) or ""
+        value, unit = float(match.group(1)), match.group(2)
         below, above = _HEDGES.get(self.hedge, (0.0, 0.0))
         return value * (1 - below), (math.inf if above == math.inf else value * (1 + above)), unit
 
@@ -83,8 +83,7 @@ def find_numbers(analyses: list[Analysis]) -> list[Number]:
             before = _content(words_of(text[sentence.start : span.start]))[-_CONTEXT_WORDS:]
             surface = span.text_in(text)
             lead = text[sentence.start : span.start]
-            rest = _RAW_WORD.findall(text, span.end, sentence.end)
-            event = _event(reversed(_RAW_WORD.findall(lead))) or _event(rest)
+            event = _event(reversed(_RAW_WORD.findall(lead))) or _event(_RAW_WORD.findall(text, span.end, sentence.end))
             numbers.append(Number(article, span, surface, value, sentence, after, before,
                                   _hedge(lead[-20:], surface), kind in WHEN_KINDS, event))
     return numbers
