@@ -267,6 +267,23 @@ def test_outlets_quoting_different_parts_of_a_statement_are_not_compared_with_ea
     assert pairs == [("Hill Gazette", "River Post"), ("River Post", "Valley Times")]
 
 
+def test_a_quote_another_outlet_reports_in_its_own_way_is_not_unique():
+    from newsprism.settings import load_settings
+
+    settings = load_settings()
+    direct = ('Velmora pier to close\n\n"The old ferry pier is a danger to every child in Velmora and it must come '
+              'down this winter," Mayor Ilse Brandt said on Tuesday.\n')
+    reported = ('Velmora pier to close\n\nMayor Ilse Brandt wants the pier gone, calling it "a danger to every '
+                'child" in a council speech.\n')
+    unrelated = "Velmora pier to close\n\nMayor Ilse Brandt wants the pier gone before the winter storms.\n"
+    for other, unique in ((reported, False), (unrelated, True)):
+        articles = [_article(direct, "River Post"), _article(other, "Valley Times")]
+        analyses = list(analyze_articles(articles, settings))
+        comparison = compare_articles(analyses, resolve_entities(analyses), settings)
+        assert bool([f for f in comparison.findings if f.kind == "unique" and f.detail["what"] == "quote"
+                     and _outlet(comparison, f.detail["article_id"]) == "River Post"]) is unique
+
+
 def test_statements_link_every_outlet_of_a_quote(comparison):
     quoted = [s for s in comparison.statements if s.speaker and "Whitcombe" in s.speaker]
     assert len(quoted) == 3

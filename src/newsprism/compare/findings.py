@@ -269,7 +269,8 @@ def unique_unit_findings(
 ) -> list[Finding]:
     """Quotes only one article has (one finding each) and its most informative unaligned sentences (one per article).
 
-    Sentences holding a `cited` span (a unique fact already reported with its sentence) are not listed again.
+    A quote another article reports in its own way, with its quoted words, is not unique. Sentences holding a
+    `cited` span (a unique fact already reported with its sentence) are not listed again.
     """
     cited_by_article: dict[str, list[Span]] = {}
     for span in cited:
@@ -283,6 +284,8 @@ def unique_unit_findings(
         (article_index, units), = per_article.items()
         article = analyses[article_index].article
         if quoted(units):
+            if any(_quoted_otherwise(analyses, other, units) for other in range(len(analyses)) if other != article_index):
+                continue
             findings.append(Finding(
                 kind="unique",
                 evidence=[u.span for u in units],
@@ -336,9 +339,9 @@ def omitted_findings(groups: list[list[Unit]], partners: dict[int, set[int]], an
 
 
 def _quoted_otherwise(analyses: list[Analysis], missing: int, units: list[Unit]) -> bool:
-    """The article that seems to drop these quotes has their quoted words, reported another way (`Akin said
-    women's bodies resist a "legitimate rape"` against the whole sentence in quote marks): not an omission.
-    A quoted phrase of up to three words must stand in quote marks there too; of a longer quote,
+    """Article `missing`, which these quotes did not align with, has their quoted words, reported another way
+    (`Akin said women's bodies resist a "legitimate rape"` against the whole sentence in quote marks): it does
+    not lack them. A quoted phrase of up to three words must stand in quote marks there too; of a longer quote,
     `SHARED_QUOTED_RUN` words in a row, two of them content words, must be in one of its quotes."""
     text = analyses[missing].article.text
     in_marks = " | ".join(" ".join(words_of(text[start:end])) for start, end in quoted_regions(text))
