@@ -169,6 +169,17 @@ def test_figures_whose_wording_allows_one_value_do_not_conflict(first, second, c
     assert bool(_number_conflicts(first, second)) is conflict
 
 
+@pytest.mark.parametrize(("first", "second", "conflict"), [
+    ("64 kilometres", "40 miles", False),   # the same distance, converted and rounded
+    ("64 kilometres", "about 40 miles", False),
+    ("64 kilometres", "60 miles", True),
+    ("64 kilometres", "60 kilometres", True),
+])
+def test_a_figure_converted_into_another_unit_does_not_conflict(first, second, conflict):
+    route = "The new ferry route from Velmora to Orvel island is {} long, the harbour office said."
+    assert bool(_number_conflicts(first, second, route)) is conflict
+
+
 def test_counts_of_different_things_do_not_conflict():
     carried = "The ferry line carried {} passengers on its first crossing to Orvel island."
     assert _number_conflicts("120", "140", carried)

@@ -29,6 +29,7 @@ from newsprism.models import Article
         ("1,200", "CARDINAL", ("number", 1200.0, "")),
         ("about two hundred", "CARDINAL", ("number", 200.0, "")),
         ("12 kilometres", "QUANTITY", ("number", 12.0, "kilometre")),
+        ("14 inches", "QUANTITY", ("number", 14.0, "inch")),
     ],
 )
 def test_parse_fact_normalizes(text, label, expected):

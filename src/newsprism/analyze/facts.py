@@ -242,6 +242,8 @@ def _quantity(clean: str) -> tuple[str, float, str] | None:
 def _singular(unit: str) -> str:
     if unit.endswith("ies"):
         return unit[:-3] + "y"
+    if unit.endswith(("ches", "shes", "xes")):  # inches, boxes
+        return unit[:-2]
     return unit[:-1] if unit.endswith("s") and not unit.endswith("ss") else unit
 
 

@@ -32,6 +32,23 @@ _HEDGES: dict[str, tuple[float, float]] = {
                     (ROUNDING, ROUNDING)),
 }
 _HEDGE_RE = re.compile(r"(?:^|\s)(" + "|".join(sorted(map(re.escape, _HEDGES), key=len, reverse=True)) + r")\s*$")
+CONVERTED = 0.05            # a figure converted from another unit is rounded: "64 kilometres" is "40 miles"
+# Units one outlet may convert into another's: (base unit, size in it). Units are singular, as facts give them.
+_UNIT_SIZES: dict[str, tuple[str, float]] = {
+    **dict.fromkeys(("m", "metre", "meter"), ("m", 1.0)),
+    **dict.fromkeys(("km", "kilometre", "kilometer"), ("m", 1000.0)),
+    **dict.fromkeys(("mile",), ("m", 1609.344)),
+    **dict.fromkeys(("ft", "foot", "feet"), ("m", 0.3048)),
+    **dict.fromkeys(("yard",), ("m", 0.9144)),
+    **dict.fromkeys(("cm", "centimetre", "centimeter"), ("m", 0.01)),
+    **dict.fromkeys(("inch",), ("m", 0.0254)),
+    **dict.fromkeys(("kg", "kilogram", "kilo"), ("kg", 1.0)),
+    **dict.fromkeys(("lb", "pound"), ("kg", 0.45359237)),
+    **dict.fromkeys(("litre", "liter"), ("l", 1.0)),
+    **dict.fromkeys(("gallon",), ("l", 3.785411784)),
+    **dict.fromkeys(("hectare",), ("m2", 10000.0)),
+    **dict.fromkeys(("acre",), ("m2", 4046.8564224)),
+}
 _TIME_WORDS = frozenset({"early", "late", "earlier", "later", "overnight"})   # "died early Monday": not the event
 _RAW_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _NUMERIC_VALUE = re.compile(r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)([a-z%]*)")   # "716000000000.0usd", "18%"
@@ -61,14 +78,17 @@ class Number:
         """What the number is about: what happened at a date, else the two counted words after it."""
         return self.event if self.when else " ".join(self.after[:2])
 
-    def allowed(self) -> tuple[float, float, str] | None:
-        """(lowest, highest, unit) the figure's wording allows; None for a value that is not a plain number."""
+    def allowed(self) -> tuple[float, float, str, str] | None:
+        """(lowest, highest, base unit, unit as written) the figure's wording allows, lengths, weights, volumes
+        and areas in metric base units; None for a value that is not a plain number."""
         match = _NUMERIC_VALUE.fullmatch(self.value)
         if match is None:
             return None
-        value, unit = float(match.group(1)), match.group(2)
+        unit = match.group(2)
+        base, size = _UNIT_SIZES.get(unit, (unit, 1.0))
+        value = float(match.group(1)) * size
         below, above = _HEDGES.get(self.hedge, (0.0, 0.0))
-        return value * (1 - below), (math.inf if above == math.inf else value * (1 + above)), unit
+        return value * (1 - below), (math.inf if above == math.inf else value * (1 + above)), base, unit
 
 
 def find_numbers(analyses: list[Analysis]) -> list[Number]:
@@ -105,12 +125,14 @@ def _hedge(before: str, surface: str) -> str:
 
 
 def _compatible(a: Number, b: Number) -> bool:
-    """The wording of both figures allows one value ("more than 700" and "716"; "about 40" and "42"). A figure
-    without a unit may be the other's read without its currency sign."""
+    """The wording of both figures allows one value ("more than 700" and "716"; "about 40" and "42"; "64
+    kilometres" and "40 miles", a conversion rounded by `CONVERTED`). A figure without a unit may be the other's
+    read without its currency sign."""
     range_a, range_b = a.allowed(), b.allowed()
     if range_a is None or range_b is None or (range_a[2] != range_b[2] and range_a[2] and range_b[2]):
         return False
-    return range_a[0] <= range_b[1] and range_b[0] <= range_a[1]
+    slack = CONVERTED if range_a[3] != range_b[3] and range_a[2] == range_b[2] else 0.0
+    return range_a[0] * (1 - slack) <= range_b[1] * (1 + slack) and range_b[0] * (1 - slack) <= range_a[1] * (1 + slack)
 
 
 def _values(analysis: Analysis) -> list[tuple[Span, str, str]]:
