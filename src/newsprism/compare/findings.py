@@ -277,6 +277,7 @@ def unique_unit_findings(
         cited_by_article.setdefault(span.article_id, []).append(span)
     findings: list[Finding] = []
     lone_sentences: dict[int, list[Unit]] = {}
+    quoted_words = [_quoted_words(a) for a in analyses]
     for group in groups:
         per_article = by_article(group)
         if len(per_article) != 1 or any(u.index in partners for u in group):
@@ -284,7 +285,8 @@ def unique_unit_findings(
         (article_index, units), = per_article.items()
         article = analyses[article_index].article
         if quoted(units):
-            if any(_quoted_otherwise(analyses, other, units) for other in range(len(analyses)) if other != article_index):
+            if any(_quoted_otherwise(words, units, analyses)
+                   for other, words in enumerate(quoted_words) if other != article_index):
                 continue
             findings.append(Finding(
                 kind="unique",
@@ -318,13 +320,14 @@ def omitted_findings(groups: list[list[Unit]], partners: dict[int, set[int]], an
         return []
     findings = []
     units_by_index = {u.index: u for g in groups for u in g}
+    quoted_words = [_quoted_words(a) for a in analyses]
     for group in groups:
         if not quoted(group):
             continue
         per_article = by_article(group)
         if len(per_article) == n - 1:
             (missing,) = set(range(n)) - set(per_article)
-            if not _quoted_otherwise(analyses, missing, group):
+            if not _quoted_otherwise(quoted_words[missing], group, analyses):
                 findings.append(_omitted(analyses, missing, group, "quote", group_speaker(group)))
             continue
         if len(per_article) < n:
@@ -333,28 +336,38 @@ def omitted_findings(groups: list[list[Unit]], partners: dict[int, set[int]], an
             pieces = [u for u in group if u.article != missing
                       and _carriers(u, partners, units_by_index) == set(range(n)) - {missing}
                       and len(words_of(u.text)) >= 4]
-            if pieces and not _quoted_otherwise(analyses, missing, pieces):
+            if pieces and not _quoted_otherwise(quoted_words[missing], pieces, analyses):
                 findings.append(_omitted(analyses, missing, pieces, "part of quote", group_speaker(group)))
     return findings
 
 
-def _quoted_otherwise(analyses: list[Analysis], missing: int, units: list[Unit]) -> bool:
-    """Article `missing`, which these quotes did not align with, has their quoted words, reported another way
+class _QuotedWords(NamedTuple):
+    """One article's quoted words, as space-joined lower-case words with " | " between passages."""
+
+    in_marks: str    # each passage inside quote marks
+    in_quotes: str   # each quote's content, direct or reported
+
+
+def _quoted_words(analysis: Analysis) -> _QuotedWords:
+    text = analysis.article.text
+    in_marks = " | ".join(" ".join(words_of(text[start:end])) for start, end in quoted_regions(text))
+    in_quotes = " | ".join(" ".join(words_of(" ".join(s.text_in(text) for s in q.content))) for q in analysis.quotes)
+    return _QuotedWords(f" {in_marks} ", f" {in_quotes} ")
+
+
+def _quoted_otherwise(words: _QuotedWords, units: list[Unit], analyses: list[Analysis]) -> bool:
+    """An article these quotes did not align with (its `words`) has their quoted words, reported another way
     (`Akin said women's bodies resist a "legitimate rape"` against the whole sentence in quote marks): it does
     not lack them. A quoted phrase of up to three words must stand in quote marks there too; of a longer quote,
     `SHARED_QUOTED_RUN` words in a row, two of them content words, must be in one of its quotes."""
-    text = analyses[missing].article.text
-    in_marks = " | ".join(" ".join(words_of(text[start:end])) for start, end in quoted_regions(text))
-    in_quotes = " | ".join(" ".join(words_of(" ".join(s.text_in(text) for s in q.content)))
-                           for q in analyses[missing].quotes)
     for unit in units:
         for run in _quoted_runs(unit, analyses[unit.article].article.text):
             if len(run) < SHARED_QUOTED_RUN:
-                needles, haystack = [run], in_marks
+                needles, haystack = [run], words.in_marks
             else:
                 needles = [run[i : i + SHARED_QUOTED_RUN] for i in range(len(run) - SHARED_QUOTED_RUN + 1)]
-                needles, haystack = [n for n in needles if sum(w not in STOPWORDS for w in n) >= 2], in_quotes
-            if any(f" {' '.join(needle)} " in f" {haystack} " for needle in needles):
+                needles, haystack = [n for n in needles if sum(w not in STOPWORDS for w in n) >= 2], words.in_quotes
+            if any(f" {' '.join(needle)} " in haystack for needle in needles):
                 return True
     return False
 

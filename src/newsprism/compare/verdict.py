@@ -289,7 +289,7 @@ def _moved(edge: Opcode, opcodes: list[Opcode], a: list[_Token], b: list[_Token]
     """The words one side alone has at this end stand, reworded, elsewhere on the other side: a quarter or more
     (`MAX_MOVED_SHARE`) of their content words are among the other side's unmatched words ("approved in June
     and fully paid" -> "approved and partly paid in June": "in June" moved, so the end is compared too). Words
-    filling the other side's ellipsis (`left_out`) do not count: they were skipped, not moved."""
+    the other side left out (`left_out`: at an ellipsis, or whole sentences) do not count: skipped, not moved."""
     op, i1, i2, j1, j2 = edge
     extra = a[i1:i2] if op == "delete" else b[j1:j2]
     elsewhere = {t.key for o, x1, x2, y1, y2 in opcodes if o != "equal" and (o, x1, x2, y1, y2) != edge
