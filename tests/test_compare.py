@@ -180,6 +180,50 @@ def test_a_figure_converted_into_another_unit_does_not_conflict(first, second, c
     assert bool(_number_conflicts(first, second, route)) is conflict
 
 
+@pytest.mark.parametrize(("first", "second", "conflict"), [
+    ("40 degrees Celsius", "104 degrees Fahrenheit", False),   # the same heat in another scale
+    ("-5C", "23F", False),
+    ("38C", "100F", False),                                    # 37.8 C rounded to whole degrees
+    ("40 degrees Celsius", "100 degrees Fahrenheit", True),
+    ("40C", "36C", True),
+])
+def test_a_temperature_in_another_scale_does_not_conflict(first, second, conflict):
+    heat = "The harbour thermometer at Orvel read {} on Tuesday afternoon, the port office said."
+    assert bool(_number_conflicts(first, second, heat)) is conflict
+
+
+@pytest.mark.parametrize(("first", "second", "conflict"), [
+    ("100 km/h", "62 mph", False),
+    ("100 kilometres per hour", "54 knots", False),
+    ("100 km/h", "80 miles an hour", True),
+])
+def test_a_speed_in_another_unit_does_not_conflict(first, second, conflict):
+    gusts = "Gusts of {} struck the Orvel breakwater on Tuesday afternoon, the port office said."
+    assert bool(_number_conflicts(first, second, gusts)) is conflict
+
+
+def test_figures_of_different_kinds_never_conflict():
+    measured = "The harbour office at Orvel measured {} on Tuesday afternoon, its staff said."
+    assert not _number_conflicts("40 mph", "40C", measured)
+    assert _number_conflicts("40 mph", "50 mph", measured)
+
+
+def test_a_figure_another_outlet_gives_in_other_words_is_not_unique():
+    from newsprism.settings import load_settings
+
+    settings = load_settings()
+    route = "Lock gates at Orvel\n\nThe new ferry route from Velmora to Orvel island is {} long, the harbour office said.\n"
+    articles = [_article(route.format(length), outlet)
+                for length, outlet in (("64 kilometres", "River Post"), ("40 miles", "Valley Times"))]
+    analyses = list(analyze_articles(articles, settings))
+    found = compare_articles(analyses, resolve_entities(analyses), settings).findings
+    assert not [f for f in found if f.kind in ("unique", "conflict") and f.detail["what"] in ("fact", "number")]
+    articles[1] = _article(route.format("12 miles"), "Valley Times")
+    analyses = list(analyze_articles(articles, settings))
+    found = compare_articles(analyses, resolve_entities(analyses), settings).findings
+    assert [f for f in found if f.kind == "conflict" and f.detail["what"] == "number"]
+
+
 def test_counts_of_different_things_do_not_conflict():
     carried = "The ferry line carried {} passengers on its first crossing to Orvel island."
     assert _number_conflicts("120", "140", carried)

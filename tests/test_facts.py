@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from newsprism.analyze import analyze_article
-from newsprism.analyze.facts import fact_context, parse_fact, parse_number, regex_fact
+from newsprism.analyze.facts import fact_context, find_measures, parse_fact, parse_number, regex_fact
 from newsprism.models import Article
 
 
@@ -107,3 +107,27 @@ def test_clock_time_is_one_time_fact_not_numbers(settings, text, expected):
 def test_decimal_with_a_dot_stays_a_number(settings):
     analysis = analyze_article(Article(id="t2", text="Prices rose 7.40 points over the week."), settings)
     assert not any(f.kind == "time" for f in analysis.facts)
+
+
+@pytest.mark.parametrize(("text", "value", "unit"), [
+    ("highs of 40C", 40.0, "°c"),
+    ("highs of 40 °C", 40.0, "°c"),
+    ("a low of minus 5 degrees Celsius", -5.0, "°c"),
+    ("a low of -5C", -5.0, "°c"),
+    ("a reading of 104 degrees Fahrenheit", 104.0, "°f"),
+    ("a reading of 104F", 104.0, "°f"),
+    ("gusts of 100 km/h", 100.0, "km/h"),
+    ("gusts of 100 kph", 100.0, "km/h"),
+    ("gusts of 160 kilometres per hour", 160.0, "km/h"),
+    ("gusts of 62 mph", 62.0, "mph"),
+    ("gusts of 62 miles an hour", 62.0, "mph"),
+    ("gusts of 54 knots", 54.0, "knot"),
+])
+def test_temperatures_and_speeds_keep_their_unit(text, value, unit):
+    [(start, end, found_value, found_unit)] = find_measures(text)
+    assert (found_value, found_unit) == (value, unit) and text[end:] == ""
+
+
+@pytest.mark.parametrize("text", ["route 40 C", "the 20-25 range", "Section 8 of the act", "12 degrees of freedom"])
+def test_figures_without_a_temperature_or_speed_unit_are_not_measures(text):
+    assert find_measures(text) == []

@@ -4,7 +4,9 @@ Candidates are spaCy's CARDINAL/PERCENT/MONEY/DATE/QUANTITY/ORDINAL entities plu
 the model missed. Each candidate's text is parsed by rules: vague amounts ("thousands", "weeks") are not
 facts; "30 months" is a duration of 30 month; "August 6" is an ISO date with the article's year when known,
 else "--08-06"; weekdays are kept as "weekday:<name>". A clock time ("7:40", "7.40 am", "6 p.m.") is one
-"time" fact with a 24-hour "HH:MM" value, found before the number pass so it is never split into numbers.
+"time" fact with a 24-hour "HH:MM" value, found before the number pass so it is never split into numbers;
+so is a temperature or a speed ("40C", "104 degrees Fahrenheit", "100 km/h", "62 miles per hour"), whose unit
+the parse splits or drops ("°c", "°f", "km/h", "mph", "knot").
 """
 
 from __future__ import annotations
@@ -56,6 +58,16 @@ _TIME_RE = re.compile(
     re.IGNORECASE,
 )
 
+_SPEED_UNITS = {"km/h": "km/h", "km/hr": "km/h", "kph": "km/h", "kmh": "km/h", "mph": "mph", "knot": "knot"}
+# A figure and its temperature or speed unit: "-5C", "minus 5 °C", "104 degrees Fahrenheit", "62 miles an hour"
+_MEASURE_RE = re.compile(
+    r"(?<![\w.,])(?P<minus>[-−]|minus\s)?(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)"
+    r"(?:(?P<glued>[CF])\b|\s?(?:[°º˚]\s?(?P<scale>[CF])\b"
+    r"|(?i:degrees?\s(?P<word_scale>celsius|fahrenheit|centigrade|c|f)\b)"
+    r"|(?i:(?P<speed>km/hr?|kph|kmh|mph|knots?)\b"
+    r"|(?P<per_hour>miles|kilomet(?:re|er)s)\s(?:per|an)\shour\b)))"
+)
+
 
 @component("facts")
 def facts_component(doc, analysis: Analysis, settings: Settings) -> None:
@@ -68,6 +80,10 @@ def facts_component(doc, analysis: Analysis, settings: Settings) -> None:
     for start, end, value in find_times(text):
         found.append((start, end, "time", value, ""))
         taken[start:end] = b"\x01" * (end - start)
+    for start, end, value, unit in find_measures(text):
+        if not any(taken[start:end]):
+            found.append((start, end, "number", value, unit))
+            taken[start:end] = b"\x01" * (end - start)
     for ent in doc.ents:
         if ent.label_ not in FACT_LABELS or any(taken[ent.start_char : ent.end_char]):
             continue
@@ -108,6 +124,28 @@ def find_times(text: str) -> list[tuple[int, int, str]]:
             continue   # "7.40" alone is a decimal number, "7" alone a count
         times.append((match.start(), match.end(), f"{hour:02d}:{minute:02d}"))
     return times
+
+
+def find_measures(text: str) -> list[tuple[int, int, float, str]]:
+    """Temperatures and speeds in `text` as (start, end, value, unit), the unit "°c", "°f", "km/h", "mph" or
+    "knot".
+
+    Example:
+        >>> find_measures("highs of 40C and winds of 62 miles per hour")
+        [(9, 12, 40.0, '°c'), (26, 43, 62.0, 'mph')]
+    """
+    measures = []
+    for match in _MEASURE_RE.finditer(text):
+        value = float(match["number"].replace(",", "")) * (-1 if match["minus"] else 1)
+        scale = match["glued"] or match["scale"] or match["word_scale"]
+        if scale:
+            unit = "°f" if scale.lower()[0] == "f" else "°c"
+        elif match["per_hour"]:
+            unit = "mph" if match["per_hour"].lower() == "miles" else "km/h"
+        else:
+            unit = _SPEED_UNITS[match["speed"].lower().removesuffix("s")]
+        measures.append((match.start(), match.end(), value, unit))
+    return measures
 
 
 def regex_fact(text: str, start: int, end: int, year: int | None) -> tuple[str, float | str, str] | None:

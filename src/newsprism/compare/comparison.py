@@ -81,7 +81,7 @@ def compare_articles(analyses: list[Analysis], entities: list[Entity], settings:
     findings = verdict_findings(groups, statement_ids, partners, analyses, _classifier(same_name))
     findings += conflict_findings(conflicting, analyses)
     findings += name_conflict_findings(name_conflicts(units, alignment.links, analyses, same_name), analyses)
-    facts = unique_fact_findings(unique_numbers(numbers, in_conflict), analyses)
+    facts = unique_fact_findings(unique_numbers(numbers, in_conflict, texts), analyses)
     findings += facts
     findings += unique_unit_findings(groups, partners, analyses, cited=[s for f in facts for s in f.evidence])
     findings += omitted_findings(groups, partners, analyses)

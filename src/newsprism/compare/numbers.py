@@ -48,10 +48,14 @@ _UNIT_SIZES: dict[str, tuple[str, float]] = {
     **dict.fromkeys(("gallon",), ("l", 3.785411784)),
     **dict.fromkeys(("hectare",), ("m2", 10000.0)),
     **dict.fromkeys(("acre",), ("m2", 4046.8564224)),
+    "km/h": ("km/h", 1.0), "mph": ("km/h", 1.609344), "knot": ("km/h", 1.852),
+    "°c": ("°c", 1.0), "°f": ("°c", 5 / 9),
 }
+_UNIT_OFFSETS = {"°f": -160 / 9}     # 32 °F is 0 °C
+_ROUNDED_BY = {"°c": 0.6}            # a whole Fahrenheit degree converted, or a whole Celsius one, in °C
 _TIME_WORDS = frozenset({"early", "late", "earlier", "later", "overnight"})   # "died early Monday": not the event
 _RAW_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_NUMERIC_VALUE = re.compile(r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)([a-z%]*)")   # "716000000000.0usd", "18%"
+_NUMERIC_VALUE = re.compile(r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)([a-z%°/]*)")   # "716000000000.0usd", "-5.0°c"
 
 
 @dataclass(slots=True)
@@ -79,16 +83,18 @@ class Number:
         return self.event if self.when else " ".join(self.after[:2])
 
     def allowed(self) -> tuple[float, float, str, str] | None:
-        """(lowest, highest, base unit, unit as written) the figure's wording allows, lengths, weights, volumes
-        and areas in metric base units; None for a value that is not a plain number."""
+        """(lowest, highest, base unit, unit as written) the figure's wording allows, lengths, weights, volumes,
+        areas, speeds and temperatures in metric base units; None for a value that is not a plain number."""
         match = _NUMERIC_VALUE.fullmatch(self.value)
         if match is None:
             return None
         unit = match.group(2)
         base, size = _UNIT_SIZES.get(unit, (unit, 1.0))
-        value = float(match.group(1)) * size
+        value = float(match.group(1))
         below, above = _HEDGES.get(self.hedge, (0.0, 0.0))
-        return value * (1 - below), (math.inf if above == math.inf else value * (1 + above)), base, unit
+        low, high = value - abs(value) * below, (math.inf if above == math.inf else value + abs(value) * above)
+        offset = _UNIT_OFFSETS.get(unit, 0.0)
+        return low * size + offset, high * size + offset, base, unit
 
 
 def find_numbers(analyses: list[Analysis]) -> list[Number]:
@@ -126,13 +132,26 @@ def _hedge(before: str, surface: str) -> str:
 
 def _compatible(a: Number, b: Number) -> bool:
     """The wording of both figures allows one value ("more than 700" and "716"; "about 40" and "42"; "64
-    kilometres" and "40 miles", a conversion rounded by `CONVERTED`). A figure without a unit may be the other's
-    read without its currency sign."""
+    kilometres" and "40 miles", "40C" and "104F", a conversion rounded by `CONVERTED` or `_ROUNDED_BY`). A
+    figure without a unit may be the other's read without its currency sign."""
     range_a, range_b = a.allowed(), b.allowed()
     if range_a is None or range_b is None or (range_a[2] != range_b[2] and range_a[2] and range_b[2]):
         return False
-    slack = CONVERTED if range_a[3] != range_b[3] and range_a[2] == range_b[2] else 0.0
-    return range_a[0] * (1 - slack) <= range_b[1] * (1 + slack) and range_b[0] * (1 - slack) <= range_a[1] * (1 + slack)
+    slack = 0.0
+    if range_a[3] != range_b[3] and range_a[2] == range_b[2]:
+        slack = max(CONVERTED * max(abs(range_a[0]), abs(range_b[0])), _ROUNDED_BY.get(range_a[2], 0.0))
+    return range_a[0] - slack <= range_b[1] and range_b[0] - slack <= range_a[1]
+
+
+def _other_dimensions(a: Number, b: Number) -> bool:
+    """The two figures measure different things ("40 mph" and "40C"): never one fact."""
+    base_a, base_b = (_UNIT_SIZES.get(_unit(n), ("", 0.0))[0] for n in (a, b))
+    return base_a != base_b and bool(base_a) and bool(base_b)
+
+
+def _unit(number: Number) -> str:
+    match = _NUMERIC_VALUE.fullmatch(number.value)
+    return match.group(2) if match else ""
 
 
 def _values(analysis: Analysis) -> list[tuple[Span, str, str]]:
@@ -180,7 +199,7 @@ def conflicts(numbers: list[Number], texts: list[str]) -> list[list[Number]]:
             continue
         if a.value in values_by_article[b.article] or b.value in values_by_article[a.article]:
             continue
-        if _compatible(a, b) or not same_fact(a, b, texts):
+        if _compatible(a, b) or _other_dimensions(a, b) or not same_fact(a, b, texts):
             continue
         key = group_of.get(id(a), group_of.get(id(b)))
         if key is None:
@@ -220,12 +239,16 @@ def _candidate_pairs(numbers: list[Number]) -> list[tuple[Number, Number]]:
     return [(a, b) for bucket in buckets.values() for i, a in enumerate(bucket) for b in bucket[i + 1 :]]
 
 
-def unique_numbers(numbers: list[Number], exclude: set[int]) -> list[Number]:
-    """Numbers whose value no other article states (skipping ids in `exclude`, e.g. conflicting ones)."""
+def unique_numbers(numbers: list[Number], exclude: set[int], texts: list[str]) -> list[Number]:
+    """Numbers whose value no other article states (skipping ids in `exclude`, e.g. conflicting ones), nor
+    allows for the same fact in other words ("40 miles" where another has "64 kilometres", "716" where another
+    has "more than 700")."""
     articles_with: dict[str, set[int]] = {}
     for number in numbers:
         articles_with.setdefault(number.value, set()).add(number.article)
-    return [n for n in numbers if articles_with[n.value] == {n.article} and id(n) not in exclude
+    skip = exclude | {id(n) for a, b in _candidate_pairs(numbers)
+                      if a.article != b.article and _compatible(a, b) and same_fact(a, b, texts) for n in (a, b)}
+    return [n for n in numbers if articles_with[n.value] == {n.article} and id(n) not in skip
             and n.value not in TRIVIAL_VALUES]
 
 
