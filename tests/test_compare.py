@@ -224,6 +224,18 @@ def test_a_figure_another_outlet_gives_in_other_words_is_not_unique():
     assert [f for f in found if f.kind == "conflict" and f.detail["what"] == "number"]
 
 
+def test_a_figure_within_another_outlets_bound_is_still_unique():
+    from newsprism.settings import load_settings
+
+    settings = load_settings()
+    carried = "Lock gates at Orvel\n\nThe ferry line has carried {} passengers since the season began, its owner said.\n"
+    articles = [_article(carried.format(count), outlet)
+                for count, outlet in (("more than 640", "River Post"), ("more than 40", "Valley Times"))]
+    analyses = list(analyze_articles(articles, settings))
+    found = compare_articles(analyses, resolve_entities(analyses), settings).findings
+    assert len([f for f in found if f.kind == "unique" and f.detail["what"] == "fact"]) == 2
+
+
 def test_counts_of_different_things_do_not_conflict():
     carried = "The ferry line carried {} passengers on its first crossing to Orvel island."
     assert _number_conflicts("120", "140", carried)

@@ -31,6 +31,7 @@ _HEDGES: dict[str, tuple[float, float]] = {
     **dict.fromkeys(("about", "around", "roughly", "approximately", "some", "an estimated", "estimated", "circa"),
                     (ROUNDING, ROUNDING)),
 }
+_BOUNDS = frozenset(h for h, (below, above) in _HEDGES.items() if above == math.inf or below == 1.0)
 _HEDGE_RE = re.compile(r"(?:^|\s)(" + "|".join(sorted(map(re.escape, _HEDGES), key=len, reverse=True)) + r")\s*$")
 CONVERTED = 0.05            # a figure converted from another unit is rounded: "64 kilometres" is "40 miles"
 # Units one outlet may convert into another's: (base unit, size in it). Units are singular, as facts give them.
@@ -82,16 +83,17 @@ class Number:
         """What the number is about: what happened at a date, else the two counted words after it."""
         return self.event if self.when else " ".join(self.after[:2])
 
-    def allowed(self) -> tuple[float, float, str, str] | None:
+    def allowed(self, bounds: bool = True) -> tuple[float, float, str, str] | None:
         """(lowest, highest, base unit, unit as written) the figure's wording allows, lengths, weights, volumes,
-        areas, speeds and temperatures in metric base units; None for a value that is not a plain number."""
+        areas, speeds and temperatures in metric base units; None for a value that is not a plain number.
+        Without `bounds`, "more than 400" or "up to 768" allow only 400 or 768; estimates keep their range."""
         match = _NUMERIC_VALUE.fullmatch(self.value)
         if match is None:
             return None
         unit = match.group(2)
         base, size = _UNIT_SIZES.get(unit, (unit, 1.0))
         value = float(match.group(1))
-        below, above = _HEDGES.get(self.hedge, (0.0, 0.0))
+        below, above = (0.0, 0.0) if not bounds and self.hedge in _BOUNDS else _HEDGES.get(self.hedge, (0.0, 0.0))
         low, high = value - abs(value) * below, (math.inf if above == math.inf else value + abs(value) * above)
         offset = _UNIT_OFFSETS.get(unit, 0.0)
         return low * size + offset, high * size + offset, base, unit
@@ -130,11 +132,12 @@ def _hedge(before: str, surface: str) -> str:
     return match.group(1) if match else ""
 
 
-def _compatible(a: Number, b: Number) -> bool:
+def _compatible(a: Number, b: Number, bounds: bool = True) -> bool:
     """The wording of both figures allows one value ("more than 700" and "716"; "about 40" and "42"; "64
     kilometres" and "40 miles", "40C" and "104F", a conversion rounded by `CONVERTED` or `_ROUNDED_BY`). A
-    figure without a unit may be the other's read without its currency sign."""
-    range_a, range_b = a.allowed(), b.allowed()
+    figure without a unit may be the other's read without its currency sign. Without `bounds`, a bound allows
+    only its own figure (`Number.allowed`)."""
+    range_a, range_b = a.allowed(bounds), b.allowed(bounds)
     if range_a is None or range_b is None or (range_a[2] != range_b[2] and range_a[2] and range_b[2]):
         return False
     slack = 0.0
@@ -241,13 +244,14 @@ def _candidate_pairs(numbers: list[Number]) -> list[tuple[Number, Number]]:
 
 def unique_numbers(numbers: list[Number], exclude: set[int], texts: list[str]) -> list[Number]:
     """Numbers whose value no other article states (skipping ids in `exclude`, e.g. conflicting ones), nor
-    allows for the same fact in other words ("40 miles" where another has "64 kilometres", "716" where another
-    has "more than 700")."""
+    gives for the same fact in other words or units ("40 miles" where another has "64 kilometres", "42" where
+    another has "about 40"; a bound is no such value: "more than 40 killed" says nothing of a toll of 640)."""
     articles_with: dict[str, set[int]] = {}
     for number in numbers:
         articles_with.setdefault(number.value, set()).add(number.article)
     skip = exclude | {id(n) for a, b in _candidate_pairs(numbers)
-                      if a.article != b.article and _compatible(a, b) and same_fact(a, b, texts) for n in (a, b)}
+                      if a.article != b.article and _compatible(a, b, bounds=False) and same_fact(a, b, texts)
+                      for n in (a, b)}
     return [n for n in numbers if articles_with[n.value] == {n.article} and id(n) not in skip
             and n.value not in TRIVIAL_VALUES]
 
