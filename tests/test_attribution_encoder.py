@@ -100,6 +100,18 @@ def test_shipped_tagger_blends_encoder_and_crf():
     assert [p.labels for p in again] == [p.labels for p in tagged]
 
 
+def test_encoder_in_bfloat16_gives_the_float32_probabilities():
+    """bfloat16 (where the CPU has it) must not move the labels the way int8 quantization did."""
+    tagger = AttributionTagger(artifact_dir(), use_encoder=True)
+    words = paragraphs(tokens_of_text(TEXT))
+    tagger.encoder.bf16 = False
+    full = tagger.encoder.probabilities(words)
+    tagger.encoder.bf16 = True
+    fast = tagger.encoder.probabilities(words)
+    assert np.abs(full - fast).max() < 0.05
+    assert (full.argmax(axis=1) == fast.argmax(axis=1)).mean() > 0.99
+
+
 def test_encoder_relabels_only_where_the_crf_is_unsure():
     text = ("Local fishermen have long argued that the quota is unfair, and several of them told the radio station "
             "they would protest.")

@@ -72,3 +72,13 @@ def test_spun_copy_is_a_paraphrase_with_direction(settings, embed):
 
 def test_unrelated_articles_are_not_copies(settings, embed):
     assert detect_reuse(make("a", ORIGINAL, 2), make("b", UNRELATED, 2), settings.cluster, embed) is None
+
+
+def test_bfloat16_embeddings_keep_the_float32_similarities():
+    from newsprism.analyze.embed import MiniLMEmbedder, get_embedder
+
+    texts = [ORIGINAL, SPUN, UNRELATED, "The ferry will not run on Friday.", "The ferry will run on Friday."]
+    full = get_embedder("minilm-fp32").embed(texts)
+    fast = MiniLMEmbedder(bf16=True).embed(texts)
+    assert get_embedder("minilm-fp32").bf16 is False
+    assert abs(full @ full.T - fast @ fast.T).max() < 0.01

@@ -2,7 +2,9 @@
 weights (all six layers or the lowest few), and a compact on-disk form for fine-tuned copies.
 
 The fine-tuned models (the cross-encoder of `compare`, the attribution encoder of `analyze`) keep the word-embedding
-table frozen, so their artifacts leave it out and take it from the package at load time.
+table frozen, so their artifacts leave it out and take it from the package at load time. Where the CPU computes
+bfloat16 natively (`native_bf16`), the sentence embedder and the attribution encoder run in it: ~1.9x faster than
+float32 with the same results (`bench/RESULTS.md`).
 """
 
 from __future__ import annotations
@@ -89,6 +91,14 @@ def unpack_state(packed: dict[str, Any]) -> dict[str, Any]:
     return {k: (v["int8"].float() * v["scale"] if isinstance(v, dict) else v.float()) for k, v in packed.items()}
 
 
+def native_bf16() -> bool:
+    """The CPU has bfloat16 instructions (AVX512-BF16, AMX); elsewhere torch emulates them, slower than float32."""
+    import torch
+
+    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+    return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
+
+
 def fill_packed(model: Any, packed: dict[str, Any], what: str) -> Any:
     """`model` with the weights of `pack_state`'s output (only FROZEN_KEYS may be missing); ModelError naming
     `what` when they do not fit."""
@@ -101,4 +111,5 @@ def fill_packed(model: Any, packed: dict[str, Any], what: str) -> Any:
     return model
 
 
-__all__ = ["FROZEN_KEYS", "WORD_EMBEDDINGS", "fill_packed", "minilm_encoder", "minilm_layers", "minilm_path", "pack_state", "unpack_state"]
+__all__ = ["FROZEN_KEYS", "WORD_EMBEDDINGS", "fill_packed", "minilm_encoder", "minilm_layers", "minilm_path", "native_bf16", "pack_state",
+           "unpack_state"]

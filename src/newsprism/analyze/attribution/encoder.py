@@ -9,7 +9,6 @@ and hand-made features, the encoder the context. Trained by `bench/train_quotes_
 from __future__ import annotations
 
 import pickle
-import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +18,7 @@ import numpy as np
 
 from newsprism.analyze.attribution.tokens import Tok
 from newsprism.errors import ModelError
-from newsprism.minilm import fill_packed, minilm_path
+from newsprism.minilm import fill_packed, minilm_path, native_bf16
 
 ENCODER_FILE = "encoder.pt"
 MAX_PIECES = 256
@@ -134,12 +133,15 @@ def batch_tensors(batch: list[Chunk]) -> tuple[Any, Any]:
 class AttributionEncoder:
     """The fine-tuned encoder: label probabilities for every word of an article's paragraphs.
 
-    Linear layers run in int8 (dynamic quantization, ~1.8x faster here); one article's chunks form one batch, so
-    an article's probabilities depend on nothing else.
+    It computes in bfloat16 where the CPU has it, else in float32 (int8 dynamic quantization, as fast as bfloat16,
+    cost 1.4 / 0.7 / 0.8 exact F1 on PolNeAR dev); one article's chunks form one batch, so an article's
+    probabilities depend on nothing else.
     """
 
-    def __init__(self, model: Any, labels: tuple[str, ...], weight: float, gate: float, layers: int) -> None:
+    def __init__(self, model: Any, labels: tuple[str, ...], weight: float, gate: float, layers: int,
+                 bf16: bool = False) -> None:
         self.model = model
+        self.bf16 = bf16
         self.labels = labels
         self.layers = layers
         self.weight = weight
@@ -158,10 +160,7 @@ class AttributionEncoder:
         except (OSError, RuntimeError, ValueError, KeyError, TypeError, pickle.UnpicklingError) as exc:
             raise ModelError(f"{path}: cannot load the attribution encoder: {exc}") from exc
         model = fill_packed(build_model(layers, len(labels)), saved["state"], f"attribution encoder {path}")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # torch announces the move of eager quantization to torchao
-            model = torch.ao.quantization.quantize_dynamic(model.eval(), {torch.nn.Linear}, dtype=torch.qint8)
-        return cls(model, labels, weight, gate, layers)
+        return cls(model.eval(), labels, weight, gate, layers, bf16=native_bf16())
 
     def probabilities(self, paragraphs: list[list[Tok]]) -> np.ndarray:
         """A (words x labels) matrix of label probabilities, the words of all `paragraphs` in order."""
@@ -171,7 +170,7 @@ class AttributionEncoder:
         if not batch:
             return np.zeros((0, len(self.labels)))
         ids, mask = batch_tensors(batch)
-        with torch.inference_mode():
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
             probs = torch.softmax(self.model(ids, mask).float(), dim=-1).numpy()
         return probs[slot_index(batch)].astype(np.float64)
 
