@@ -31,7 +31,8 @@ def minilm_path() -> Path:
 
 
 def minilm_encoder(layers: int | None = None, dropout: float | None = None) -> Any:
-    """A BertModel with the package's weights; `layers` keeps only the lowest N transformer layers."""
+    """A transformers BertModel with the package's weights (`layers`: the lowest N only); the reference the plain-torch
+    `minilm_layers` is tested against."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from transformers import BertConfig, BertModel
@@ -45,12 +46,16 @@ def minilm_encoder(layers: int | None = None, dropout: float | None = None) -> A
     return _with_package_weights(encoder, config.num_hidden_layers)
 
 
-def minilm_layers(layers: int) -> Any:
-    """The lowest `layers` layers of the package's MiniLM as a plain-torch `BertEncoder` (no transformers import:
-    the quote tagger's start-up)."""
+def minilm_layers(layers: int | None = None, dropout: float | None = None) -> Any:
+    """The package's MiniLM (its lowest `layers` layers, all by default) as a plain-torch `BertEncoder`: what every
+    model of newsprism runs on, without the ~2-5 s import of transformers at start-up."""
     from newsprism.minilm_torch import BertEncoder, read_config
 
-    return _with_package_weights(BertEncoder(read_config(minilm_path()), layers), layers)
+    config = read_config(minilm_path())
+    if dropout is not None:
+        config["hidden_dropout_prob"] = dropout
+    kept = config["num_hidden_layers"] if layers is None else layers
+    return _with_package_weights(BertEncoder(config, kept), kept)
 
 
 def _with_package_weights(encoder: Any, kept: int) -> Any:
@@ -91,6 +96,17 @@ def unpack_state(packed: dict[str, Any]) -> dict[str, Any]:
     return {k: (v["int8"].float() * v["scale"] if isinstance(v, dict) else v.float()) for k, v in packed.items()}
 
 
+def wordpiece_tokenizer() -> Any:
+    """The package's MiniLM WordPiece tokenizer (the `tokenizers` library: fast, no transformers import), without
+    truncation or padding; a new one each call, so a caller may set its own."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(minilm_path() / "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
 def native_bf16() -> bool:
     """The CPU has bfloat16 instructions (AVX512-BF16, AMX); elsewhere torch emulates them, slower than float32."""
     import torch
@@ -112,4 +128,4 @@ def fill_packed(model: Any, packed: dict[str, Any], what: str) -> Any:
 
 
 __all__ = ["FROZEN_KEYS", "WORD_EMBEDDINGS", "fill_packed", "minilm_encoder", "minilm_layers", "minilm_path", "native_bf16", "pack_state",
-           "unpack_state"]
+           "unpack_state", "wordpiece_tokenizer"]

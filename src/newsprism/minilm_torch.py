@@ -1,7 +1,8 @@
 """MiniLM's BERT encoder in plain torch, for the small fine-tuned taggers: same layers, same parameter names and
 the same numbers as `transformers.BertModel`, without importing transformers (about 2 s of start-up here).
 
-Only what the taggers use: absolute positions, one segment, GELU, an attention mask for padding.
+Only what the taggers and the pair cross-encoder use: absolute positions, GELU, an attention mask for padding,
+segment ids for a pair.
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ class _Embeddings(nn.Module):
         self.LayerNorm = nn.LayerNorm(hidden, eps=config["layer_norm_eps"])  # noqa: N815 (BertModel's name)
         self.dropout = nn.Dropout(config["hidden_dropout_prob"])
 
-    def forward(self, input_ids: torch.Tensor) -> torch.Tensor:
+    def forward(self, input_ids: torch.Tensor, token_type_ids: torch.Tensor | None = None) -> torch.Tensor:
         positions = torch.arange(input_ids.shape[1], device=input_ids.device)
         summed = self.word_embeddings(input_ids) + self.position_embeddings(positions)[None]
-        summed = summed + self.token_type_embeddings.weight[0]
+        if token_type_ids is None:
+            summed = summed + self.token_type_embeddings.weight[0]
+        else:
+            summed = summed + self.token_type_embeddings(token_type_ids)
         return self.dropout(self.LayerNorm(summed))
 
 
@@ -114,8 +118,9 @@ class BertEncoder(nn.Module):
         self.embeddings = _Embeddings(config)
         self.encoder = _Layers(config, config["num_hidden_layers"] if layers is None else layers)
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        hidden = self.embeddings(input_ids)
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                token_type_ids: torch.Tensor | None = None) -> torch.Tensor:
+        hidden = self.embeddings(input_ids, token_type_ids)
         # padding positions get -inf-like scores; the same additive form BertModel uses
         bias = (1.0 - attention_mask[:, None, None, :].to(hidden.dtype)) * torch.finfo(hidden.dtype).min
         for layer in self.encoder.layer:

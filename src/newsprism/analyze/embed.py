@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from newsprism.errors import ModelError
-from newsprism.minilm import minilm_path, native_bf16
+from newsprism.minilm import minilm_layers, native_bf16, wordpiece_tokenizer
 
 
 class Embedder(Protocol):
@@ -21,37 +21,43 @@ class Embedder(Protocol):
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 via sentence-transformers, loaded once, offline (384 dimensions).
+    """all-MiniLM-L6-v2 as sentence-transformers computes it (up to 256 WordPieces, the mean of the token vectors,
+    L2-normalized; 384 dimensions), in plain torch: no transformers import, ~5 s less start-up for every command.
 
     On a CPU that computes bfloat16 natively (AVX512-BF16, AMX) it runs in bfloat16: ~1.9x faster, cosines within
     0.003 of float32 (`bench/RESULTS.md`). `bf16=False` (the "minilm-fp32" embedder) keeps float32 everywhere.
     """
 
     dim = 384
+    max_pieces = 256    # the model's max_seq_length
 
     def __init__(self, batch_size: int = 64, bf16: bool | None = None) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.disable_progress_bar()  # a "Loading weights" bar on every start is noise for a CLI
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")   # forked workers would warn otherwise
         self.batch_size = batch_size
-        self.model = SentenceTransformer(str(minilm_path()), device="cpu")
+        self.model = minilm_layers().eval()
+        self.tok = wordpiece_tokenizer()
+        self.tok.enable_truncation(self.max_pieces)
         self.bf16 = native_bf16() if bf16 is None else bf16
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
         import torch
 
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
-            vectors = self.model.encode(
-                texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-        return vectors.astype(np.float32)
-
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        by_length = sorted(range(len(texts)), key=lambda i: -len(texts[i]))   # batches with little padding
+        for start in range(0, len(texts), self.batch_size):
+            rows = by_length[start : start + self.batch_size]
+            encodings = self.tok.encode_batch([texts[i] for i in rows])
+            ids = torch.zeros((len(rows), max(len(e.ids) for e in encodings)), dtype=torch.long)
+            mask = torch.zeros_like(ids)
+            for row, encoding in enumerate(encodings):
+                ids[row, : len(encoding.ids)] = torch.tensor(encoding.ids)
+                mask[row, : len(encoding.ids)] = 1
+            with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+                hidden = self.model(ids, mask).float()
+            weights = mask[..., None].float()
+            mean = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)
+            vectors[rows] = torch.nn.functional.normalize(mean, dim=1).numpy()
+        return vectors
 
 
 class HashingEmbedder:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from newsprism.errors import ModelError
-from newsprism.minilm import FROZEN_KEYS, fill_packed, minilm_path, pack_state
+from newsprism.minilm import FROZEN_KEYS, fill_packed, pack_state, wordpiece_tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -35,20 +35,19 @@ def build_model(dropout: float | None = None) -> Any:
     """The cross-encoder module with the package's MiniLM weights (head freshly initialized)."""
     import torch
 
-    from newsprism.minilm import minilm_encoder
+    from newsprism.minilm import minilm_layers
 
     class CrossEncoder(torch.nn.Module):
         """MiniLM over the joined pair, mean-pooled, then one logit (same meaning)."""
 
         def __init__(self) -> None:
             super().__init__()
-            self.encoder = minilm_encoder(dropout=dropout)
-            self.dropout = torch.nn.Dropout(self.encoder.config.hidden_dropout_prob)
-            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1)
+            self.encoder = minilm_layers(dropout=dropout)
+            self.dropout = torch.nn.Dropout(self.encoder.config["hidden_dropout_prob"])
+            self.head = torch.nn.Linear(self.encoder.config["hidden_size"], 1)
 
         def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
-                                  token_type_ids=token_type_ids).last_hidden_state
+            hidden = self.encoder(input_ids, attention_mask, token_type_ids)
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
             return self.head(self.dropout(pooled)).squeeze(-1)
@@ -57,16 +56,21 @@ def build_model(dropout: float | None = None) -> Any:
 
 
 def tokenizer() -> Any:
-    """The package's MiniLM tokenizer (uncased WordPiece)."""
-    from transformers import AutoTokenizer
-
-    return AutoTokenizer.from_pretrained(str(minilm_path()))
+    """The package's MiniLM tokenizer (uncased WordPiece): a pair cut to MAX_LENGTH pieces, longest side first."""
+    tok = wordpiece_tokenizer()
+    tok.enable_truncation(MAX_LENGTH, strategy="longest_first")
+    tok.enable_padding()
+    return tok
 
 
 def encode(tok: Any, pairs: list[tuple[str, str]]) -> dict[str, Any]:
     """Padded tensors for a batch of pairs (longest in batch, at most MAX_LENGTH tokens)."""
-    return tok([clean(a) for a, _ in pairs], [clean(b) for _, b in pairs], padding=True, truncation=True,
-               max_length=MAX_LENGTH, return_tensors="pt")
+    import torch
+
+    encodings = tok.encode_batch([(clean(a), clean(b)) for a, b in pairs])
+    return {"input_ids": torch.tensor([e.ids for e in encodings]),
+            "attention_mask": torch.tensor([e.attention_mask for e in encodings]),
+            "token_type_ids": torch.tensor([e.type_ids for e in encodings])}
 
 
 def save_packed(model: Any, path: Path) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pickle
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ import numpy as np
 
 from newsprism.analyze.attribution.tokens import Tok
 from newsprism.errors import ModelError
-from newsprism.minilm import fill_packed, minilm_path, native_bf16
+from newsprism.minilm import fill_packed, native_bf16, wordpiece_tokenizer
 
 ENCODER_FILE = "encoder.pt"
 MAX_PIECES = 256
@@ -31,17 +30,6 @@ class Chunk:
 
     ids: list[int]
     slots: list[tuple[int, int, int]]  # (paragraph, word, position in ids)
-
-
-@lru_cache(maxsize=1)
-def wordpiece_tokenizer() -> Any:
-    """The package's MiniLM WordPiece tokenizer (the `tokenizers` library: fast, no transformers import)."""
-    from tokenizers import Tokenizer
-
-    tok = Tokenizer.from_file(str(minilm_path() / "tokenizer.json"))
-    tok.no_truncation()
-    tok.no_padding()
-    return tok
 
 
 def word_pieces(tok: Any, words: list[str]) -> list[list[int]]:
