@@ -52,3 +52,24 @@ def test_missing_cross_encoder_weights_are_a_model_error(tmp_path):
 
     with pytest.raises(ModelError, match="train_cross_encoder"):
         CrossEncoderScorer.load(tmp_path / "cross_encoder.pt")
+
+
+def test_pair_encoding_and_segments_match_transformers():
+    """The cross-encoder runs on plain torch and `tokenizers`; transformers is the reference it must equal."""
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    from newsprism.compare.cross_encoder import MAX_LENGTH, encode, tokenizer
+    from newsprism.minilm import minilm_encoder, minilm_layers, minilm_path
+
+    pairs = PAIRS + [("word " * 150, "another " * 120)]       # one pair cut to MAX_LENGTH, longest side first
+    ours = encode(tokenizer(), pairs)
+    reference = transformers.AutoTokenizer.from_pretrained(str(minilm_path()))(
+        [a for a, _ in pairs], [b for _, b in pairs], padding=True, truncation=True, max_length=MAX_LENGTH,
+        return_tensors="pt")
+    for key in ("input_ids", "attention_mask", "token_type_ids"):
+        assert torch.equal(ours[key], reference[key])
+    with torch.inference_mode():
+        mine = minilm_layers(2).eval()(ours["input_ids"], ours["attention_mask"], ours["token_type_ids"])
+        theirs = minilm_encoder(layers=2).eval()(**reference).last_hidden_state
+    real = ours["attention_mask"].bool()
+    assert torch.allclose(mine[real], theirs[real], atol=1e-5)
