@@ -169,37 +169,27 @@ def test_figures_whose_wording_allows_one_value_do_not_conflict(first, second, c
     assert bool(_number_conflicts(first, second)) is conflict
 
 
-@pytest.mark.parametrize(("first", "second", "conflict"), [
-    ("64 kilometres", "40 miles", False),   # the same distance, converted and rounded
-    ("64 kilometres", "about 40 miles", False),
-    ("64 kilometres", "60 miles", True),
-    ("64 kilometres", "60 kilometres", True),
+_ROUTE = "The new ferry route from Velmora to Orvel island is {} long, the harbour office said."
+_HEAT = "The harbour thermometer at Orvel read {} on Tuesday afternoon, the port office said."
+_GUSTS = "Gusts of {} struck the Orvel breakwater on Tuesday afternoon, the port office said."
+
+
+@pytest.mark.parametrize(("line", "first", "second", "conflict"), [
+    (_ROUTE, "64 kilometres", "40 miles", False),   # the same distance, converted and rounded
+    (_ROUTE, "64 kilometres", "about 40 miles", False),
+    (_ROUTE, "64 kilometres", "60 miles", True),
+    (_ROUTE, "64 kilometres", "60 kilometres", True),
+    (_HEAT, "40 degrees Celsius", "104 degrees Fahrenheit", False),   # the same heat in another scale
+    (_HEAT, "-5C", "23F", False),
+    (_HEAT, "38C", "100F", False),                                    # 37.8 C rounded to whole degrees
+    (_HEAT, "40 degrees Celsius", "100 degrees Fahrenheit", True),
+    (_HEAT, "40C", "36C", True),
+    (_GUSTS, "100 km/h", "62 mph", False),
+    (_GUSTS, "100 kilometres per hour", "54 knots", False),
+    (_GUSTS, "100 km/h", "80 miles an hour", True),
 ])
-def test_a_figure_converted_into_another_unit_does_not_conflict(first, second, conflict):
-    route = "The new ferry route from Velmora to Orvel island is {} long, the harbour office said."
-    assert bool(_number_conflicts(first, second, route)) is conflict
-
-
-@pytest.mark.parametrize(("first", "second", "conflict"), [
-    ("40 degrees Celsius", "104 degrees Fahrenheit", False),   # the same heat in another scale
-    ("-5C", "23F", False),
-    ("38C", "100F", False),                                    # 37.8 C rounded to whole degrees
-    ("40 degrees Celsius", "100 degrees Fahrenheit", True),
-    ("40C", "36C", True),
-])
-def test_a_temperature_in_another_scale_does_not_conflict(first, second, conflict):
-    heat = "The harbour thermometer at Orvel read {} on Tuesday afternoon, the port office said."
-    assert bool(_number_conflicts(first, second, heat)) is conflict
-
-
-@pytest.mark.parametrize(("first", "second", "conflict"), [
-    ("100 km/h", "62 mph", False),
-    ("100 kilometres per hour", "54 knots", False),
-    ("100 km/h", "80 miles an hour", True),
-])
-def test_a_speed_in_another_unit_does_not_conflict(first, second, conflict):
-    gusts = "Gusts of {} struck the Orvel breakwater on Tuesday afternoon, the port office said."
-    assert bool(_number_conflicts(first, second, gusts)) is conflict
+def test_a_figure_converted_into_another_unit_does_not_conflict(line, first, second, conflict):
+    assert bool(_number_conflicts(first, second, line)) is conflict
 
 
 def test_figures_of_different_kinds_never_conflict():
