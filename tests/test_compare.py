@@ -145,7 +145,8 @@ def test_names_one_outlet_could_use_for_one_entity_do_not_conflict(first, second
 _SPENT = "The port authority has spent {} euros on the new lock gates, its finance office said on Friday."
 
 
-def _number_conflicts(first: str, second: str, line: str = _SPENT, other_line: str | None = None) -> list:
+def _fact_findings(first: str, second: str, line: str = _SPENT, other_line: str | None = None) -> list:
+    """Conflict and unique findings about figures when two outlets write `line` with `first` and `second`."""
     from newsprism.settings import load_settings
 
     settings = load_settings()
@@ -154,7 +155,11 @@ def _number_conflicts(first: str, second: str, line: str = _SPENT, other_line: s
                                      ((other_line or line).format(second), "Valley Times"))]
     analyses = list(analyze_articles(articles, settings))
     found = compare_articles(analyses, resolve_entities(analyses), settings).findings
-    return [f for f in found if f.kind == "conflict" and f.detail["what"] == "number"]
+    return [f for f in found if f.kind in ("conflict", "unique") and f.detail["what"] in ("number", "fact")]
+
+
+def _number_conflicts(first: str, second: str, line: str = _SPENT, other_line: str | None = None) -> list:
+    return [f for f in _fact_findings(first, second, line, other_line) if f.kind == "conflict"]
 
 
 @pytest.mark.parametrize(("first", "second", "conflict"), [
@@ -199,31 +204,13 @@ def test_figures_of_different_kinds_never_conflict():
 
 
 def test_a_figure_another_outlet_gives_in_other_words_is_not_unique():
-    from newsprism.settings import load_settings
-
-    settings = load_settings()
-    route = "Lock gates at Orvel\n\nThe new ferry route from Velmora to Orvel island is {} long, the harbour office said.\n"
-    articles = [_article(route.format(length), outlet)
-                for length, outlet in (("64 kilometres", "River Post"), ("40 miles", "Valley Times"))]
-    analyses = list(analyze_articles(articles, settings))
-    found = compare_articles(analyses, resolve_entities(analyses), settings).findings
-    assert not [f for f in found if f.kind in ("unique", "conflict") and f.detail["what"] in ("fact", "number")]
-    articles[1] = _article(route.format("12 miles"), "Valley Times")
-    analyses = list(analyze_articles(articles, settings))
-    found = compare_articles(analyses, resolve_entities(analyses), settings).findings
-    assert [f for f in found if f.kind == "conflict" and f.detail["what"] == "number"]
+    assert not _fact_findings("64 kilometres", "40 miles", _ROUTE)
+    assert [f.kind for f in _fact_findings("64 kilometres", "12 miles", _ROUTE)] == ["conflict"]
 
 
 def test_a_figure_within_another_outlets_bound_is_still_unique():
-    from newsprism.settings import load_settings
-
-    settings = load_settings()
-    carried = "Lock gates at Orvel\n\nThe ferry line has carried {} passengers since the season began, its owner said.\n"
-    articles = [_article(carried.format(count), outlet)
-                for count, outlet in (("more than 640", "River Post"), ("more than 40", "Valley Times"))]
-    analyses = list(analyze_articles(articles, settings))
-    found = compare_articles(analyses, resolve_entities(analyses), settings).findings
-    assert len([f for f in found if f.kind == "unique" and f.detail["what"] == "fact"]) == 2
+    carried = "The ferry line has carried {} passengers since the season began, its owner said."
+    assert [f.kind for f in _fact_findings("more than 640", "more than 40", carried)] == ["unique", "unique"]
 
 
 def test_counts_of_different_things_do_not_conflict():
