@@ -37,6 +37,7 @@ class MiniLMEmbedder:
         self.model = minilm_layers().eval()
         self.tok = wordpiece_tokenizer()
         self.tok.enable_truncation(self.max_pieces)
+        self.tok.enable_padding()
         self.bf16 = native_bf16() if bf16 is None else bf16
 
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -47,11 +48,8 @@ class MiniLMEmbedder:
         for start in range(0, len(texts), self.batch_size):
             rows = by_length[start : start + self.batch_size]
             encodings = self.tok.encode_batch([texts[i] for i in rows])
-            ids = torch.zeros((len(rows), max(len(e.ids) for e in encodings)), dtype=torch.long)
-            mask = torch.zeros_like(ids)
-            for row, encoding in enumerate(encodings):
-                ids[row, : len(encoding.ids)] = torch.tensor(encoding.ids)
-                mask[row, : len(encoding.ids)] = 1
+            ids = torch.tensor([e.ids for e in encodings])
+            mask = torch.tensor([e.attention_mask for e in encodings])
             with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
                 hidden = self.model(ids, mask).float()
             weights = mask[..., None].float()
