@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from newsprism.errors import ModelError
-from newsprism.minilm import FROZEN_KEYS, fill_packed, pack_state, wordpiece_tokenizer
+from newsprism.minilm import FROZEN_KEYS, fill_packed, native_bf16, pack_state, wordpiece_tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +82,13 @@ def save_packed(model: Any, path: Path) -> None:
 
 
 class CrossEncoderScorer:
-    """Loaded cross-encoder: P(same meaning) for pairs, in batches."""
+    """Loaded cross-encoder: P(same meaning) for pairs, in batches; in bfloat16 where the CPU has it."""
 
-    def __init__(self, model: Any, tok: Any, batch_size: int = 32) -> None:
+    def __init__(self, model: Any, tok: Any, batch_size: int = 32, bf16: bool = False) -> None:
         self.model = model
         self.tok = tok
         self.batch_size = batch_size
+        self.bf16 = bf16
 
     @classmethod
     def load(cls, path: Path = ARTIFACT_DIR / WEIGHTS_FILE) -> CrossEncoderScorer:
@@ -101,14 +102,14 @@ class CrossEncoderScorer:
         except (OSError, RuntimeError, ValueError, pickle.UnpicklingError) as exc:
             raise ModelError(f"cross-encoder at {path} could not be loaded: {exc}") from exc
         model = fill_packed(build_model(), packed, f"cross-encoder at {path}")
-        return cls(model.eval(), tokenizer())
+        return cls(model.eval(), tokenizer(), bf16=native_bf16())
 
     def score_pairs(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         """P(same meaning) per pair; pairs are sorted by length so each batch pads little."""
-        return predict(self.model, self.tok, pairs, self.batch_size)
+        return predict(self.model, self.tok, pairs, self.batch_size, self.bf16)
 
 
-def predict(model: Any, tok: Any, pairs: list[tuple[str, str]], batch_size: int = 32) -> np.ndarray:
+def predict(model: Any, tok: Any, pairs: list[tuple[str, str]], batch_size: int = 32, bf16: bool = False) -> np.ndarray:
     """Sigmoid of the model's logits for `pairs` (eval mode, no gradients, length-sorted batches)."""
     import torch
 
@@ -117,7 +118,7 @@ def predict(model: Any, tok: Any, pairs: list[tuple[str, str]], batch_size: int 
         return out
     order = np.argsort([len(a) + len(b) for a, b in pairs], kind="stable")
     model.eval()
-    with torch.inference_mode():
+    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
         for start in range(0, len(pairs), batch_size):
             idx = order[start:start + batch_size]
             logits = model(**encode(tok, [pairs[i] for i in idx]))
