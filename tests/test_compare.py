@@ -201,6 +201,8 @@ def test_figures_of_different_kinds_never_conflict():
     measured = "The harbour office at Orvel measured {} on Tuesday afternoon, its staff said."
     assert not _number_conflicts("40 mph", "40C", measured)
     assert _number_conflicts("40 mph", "50 mph", measured)
+    assert not _number_conflicts("€8.5 million", "$9.2 million", _SPENT.replace(" euros", ""))
+    assert _number_conflicts("$8.5 million", "$9.2 million", _SPENT.replace(" euros", ""))
 
 
 def test_a_figure_another_outlet_gives_in_other_words_is_not_unique():

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from newsprism.analyze.facts import CURRENCIES
 from newsprism.compare.units import STOPWORDS, content_words, lexical_overlap, words_of
 from newsprism.models import Analysis, Span
 
@@ -54,6 +55,7 @@ _UNIT_SIZES: dict[str, tuple[str, float]] = {
 }
 _UNIT_OFFSETS = {"°f": -160 / 9}     # 32 °F is 0 °C
 _ROUNDED_BY = {"°c": 0.6}            # a whole Fahrenheit degree converted, or a whole Celsius one, in °C
+_CURRENCIES = frozenset(code.lower() for code in CURRENCIES.values())   # as units of values: "110000000000eur"
 _TIME_WORDS = frozenset({"early", "late", "earlier", "later", "overnight"})   # "died early Monday": not the event
 _RAW_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _NUMERIC_VALUE = re.compile(r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)([a-z%°/]*)")   # "716000000000.0usd", "-5.0°c"
@@ -147,8 +149,10 @@ def _compatible(a: Number, b: Number, bounds: bool = True) -> bool:
 
 
 def _other_dimensions(a: Number, b: Number) -> bool:
-    """The two figures measure different things ("40 mph" and "40C"): never one fact."""
-    base_a, base_b = (_UNIT_SIZES.get(_unit(n), ("", 0.0))[0] for n in (a, b))
+    """The two figures measure different things ("40 mph" and "40C") or are amounts in different currencies
+    ("€110 billion" and "$143 billion": no exchange rate at hand): never a conflict."""
+    base_a, base_b = (_UNIT_SIZES.get(unit, (unit if unit in _CURRENCIES else "", 0.0))[0]
+                      for unit in (_unit(a), _unit(b)))
     return base_a != base_b and bool(base_a) and bool(base_b)
 
 
