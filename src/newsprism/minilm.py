@@ -3,8 +3,8 @@ weights (all six layers or the lowest few), and a compact on-disk form for fine-
 
 The fine-tuned models (the cross-encoder of `compare`, the attribution encoder of `analyze`) keep the word-embedding
 table frozen, so their artifacts leave it out and take it from the package at load time. Where the CPU computes
-bfloat16 natively (`native_bf16`), the sentence embedder and the attribution encoder run in it: ~1.9x faster than
-float32 with the same results (`bench/RESULTS.md`).
+bfloat16 natively (`native_bf16`), the sentence embedder, the attribution encoder and the cross-encoder run in it:
+~1.7-1.9x faster than float32 with the same benchmark figures (`bench/RESULTS.md`).
 """
 
 from __future__ import annotations
@@ -127,5 +127,5 @@ def fill_packed(model: Any, packed: dict[str, Any], what: str) -> Any:
     return model
 
 
-__all__ = ["FROZEN_KEYS", "WORD_EMBEDDINGS", "fill_packed", "minilm_encoder", "minilm_layers", "minilm_path", "native_bf16", "pack_state",
-           "unpack_state", "wordpiece_tokenizer"]
+__all__ = ["FROZEN_KEYS", "WORD_EMBEDDINGS", "fill_packed", "minilm_encoder", "minilm_layers", "minilm_path",
+           "native_bf16", "pack_state", "unpack_state", "wordpiece_tokenizer"]

@@ -1,8 +1,8 @@
-"""MiniLM's BERT encoder in plain torch, for the small fine-tuned taggers: same layers, same parameter names and
-the same numbers as `transformers.BertModel`, without importing transformers (about 2 s of start-up here).
+"""MiniLM's BERT encoder in plain torch, for every MiniLM model newsprism runs: same layers, same parameter names
+and the same numbers as `transformers.BertModel`, without importing transformers (2-5 s of start-up here).
 
-Only what the taggers and the pair cross-encoder use: absolute positions, GELU, an attention mask for padding,
-segment ids for a pair.
+Only what the sentence embedder, the taggers and the pair cross-encoder use: absolute positions, GELU, an attention
+mask for padding, segment ids for a pair.
 """
 
 from __future__ import annotations
