@@ -151,14 +151,9 @@ def _compatible(a: Number, b: Number, bounds: bool = True) -> bool:
 def _other_dimensions(a: Number, b: Number) -> bool:
     """The two figures measure different things ("40 mph" and "40C") or are amounts in different currencies
     ("€110 billion" and "$143 billion": no exchange rate at hand): never a conflict."""
-    base_a, base_b = (_UNIT_SIZES.get(unit, (unit if unit in _CURRENCIES else "", 0.0))[0]
-                      for unit in (_unit(a), _unit(b)))
-    return base_a != base_b and bool(base_a) and bool(base_b)
-
-
-def _unit(number: Number) -> str:
-    match = _NUMERIC_VALUE.fullmatch(number.value)
-    return match.group(2) if match else ""
+    bases = [allowed[2] for allowed in (a.allowed(), b.allowed())
+             if allowed is not None and (allowed[3] in _UNIT_SIZES or allowed[3] in _CURRENCIES)]
+    return len(bases) == 2 and bases[0] != bases[1]
 
 
 def _values(analysis: Analysis) -> list[tuple[Span, str, str]]:
