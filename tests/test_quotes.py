@@ -13,8 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SEEDS, cli_command, require
-from newsprism.analyze.attribution.model import AttributionTagger
+from newsprism.analyze.attribution.decoding import group
+from newsprism.analyze.attribution.model import AttributionTagger, TaggedParagraph
 from newsprism.analyze.attribution.quotemarks import quoted_regions
+from newsprism.analyze.attribution.tokens import paragraphs, tokens_of_text
 from newsprism.analyze.quotes import find_quotes, quotes_component
 from newsprism.cli import cli
 from newsprism.errors import ModelError
@@ -28,6 +30,34 @@ def quote_with(text: str, words: str) -> Quote:
         if any(words in s.text_in(text) for s in quote.content):
             return quote
     raise AssertionError(f"no quote holds {words!r}; got {[[s.text_in(text) for s in q.content] for q in quotes]}")
+
+
+def tagged(text: str, roles: dict[str, str]) -> list[TaggedParagraph]:
+    """The paragraphs of `text` labelled by hand (BILOU): `roles` maps a phrase of the text to SRC, CUE or CON."""
+    paras = paragraphs(tokens_of_text(text))
+    out = []
+    for para in paras:
+        labels = ["O"] * len(para)
+        for phrase, role in roles.items():
+            start = text.index(phrase)
+            inside = [i for i, tok in enumerate(para) if start <= tok.start and tok.end <= start + len(phrase)]
+            for i in inside:
+                tag = "U" if len(inside) == 1 else "B" if i == inside[0] else "L" if i == inside[-1] else "I"
+                labels[i] = f"{tag}-{role}"
+        out.append(TaggedParagraph(para, labels, [1.0] * len(para)))
+    return out
+
+
+def test_a_quote_goes_to_the_cue_of_its_own_sentence_past_a_titled_speaker():
+    text = ("The plan covers the river towns, which Ms. Dale drafted. “It buys us a decade of dry winters,” "
+            "Mr. Okafor added.")
+    roles = {"the river towns": "CON", "Ms. Dale": "SRC", "drafted": "CUE",
+             "“It buys us a decade of dry winters,”": "CON", "Mr. Okafor": "SRC", "added": "CUE"}
+    by_cue = {text[a.cue[0] : a.cue[1]]: a for a in group(tagged(text, roles), text)}
+    added = by_cue["added"]
+    assert [text[s:e] for s, e in added.content] == ["“It buys us a decade of dry winters,”"]
+    assert added.source is not None and text[added.source[0] : added.source[1]] == "Mr. Okafor"
+    assert [text[s:e] for s, e in by_cue["drafted"].content] == ["the river towns"]
 
 
 def test_direct_quote_with_speaker_after():

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from newsprism.analyze.attribution.model import TaggedParagraph
 from newsprism.analyze.attribution.quotemarks import QUOTE_CHARS
-from newsprism.analyze.attribution.speakers import NAME_PARTICLES
+from newsprism.analyze.attribution.speakers import ABBREVIATED, NAME_PARTICLES
 
 Frag = tuple[int, int]
 
@@ -70,15 +70,18 @@ def spans_of(para: TaggedParagraph) -> list[RawSpan]:
     return spans
 
 
-def _nearest_cue(span: RawSpan, cues: list[RawSpan]) -> RawSpan | None:
-    """The cue closest to `span` in tokens."""
+def _nearest_cue(span: RawSpan, cues: list[RawSpan], text: str) -> RawSpan | None:
+    """The cue closest to `span` in tokens, one in the same sentence first: ‘“...,” Ann Lee added’ belongs to
+    "added", not to a cue that ends the sentence before."""
     if not cues:
         return None
 
-    def gap(cue: RawSpan) -> int:
-        return cue.first - span.last if cue.first > span.last else span.first - cue.last
+    def distance(cue: RawSpan) -> tuple[bool, int]:
+        gap = cue.first - span.last if cue.first > span.last else span.first - cue.last
+        between = text[span.end : cue.start + 1] if span.end <= cue.start else text[cue.end : span.start + 2]
+        return bool(_SENTENCE_BREAK.search(between)), gap
 
-    return min(cues, key=gap)
+    return min(cues, key=distance)
 
 
 def group(tagged: list[TaggedParagraph], text: str) -> list[Attribution]:
@@ -95,7 +98,7 @@ def group(tagged: list[TaggedParagraph], text: str) -> list[Attribution]:
         for span in spans:
             if span.role == "CUE":
                 continue
-            cue = _nearest_cue(span, cues)
+            cue = _nearest_cue(span, cues, text)
             if cue is None or span.role == "CON" and _other_sentence(span, cue, text):
                 orphans.append(span)
                 continue
@@ -132,7 +135,7 @@ def _first_offset(attribution: Attribution) -> int:
     return min(starts)
 
 
-_SENTENCE_BREAK = re.compile(r"[.!?][”\"’)]?\s+[“\"]?[A-Z]")
+_SENTENCE_BREAK = re.compile(rf"(?<![\w.])(?!{ABBREVIATED}\.)\w*[.!?][”\"’)]?\s+[“\"‘']*[A-Z]")
 
 
 def _other_sentence(span: RawSpan, cue: RawSpan, text: str) -> bool:

@@ -238,12 +238,12 @@ def titles_around(text: str, start: int, end: int) -> set[str]:
 
 
 # Written with a period mid-sentence ("Sens. Dick Durbin", "U.S. officials").
-_ABBREVIATED = r"(?:Mrs?|Ms|Dr|Sens?|Reps?|Govs?|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Rev|Prof|Jr|Sr|St|[A-Z])"
-_WORD = rf"(?:{_ABBREVIATED}\.|[A-Z][\w'’-]*)"
+ABBREVIATED = r"(?:Mrs?|Ms|Dr|Sens?|Reps?|Govs?|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Rev|Prof|Jr|Sr|St|[A-Z])"
+_WORD = rf"(?:{ABBREVIATED}\.|[A-Z][\w'’-]*)"
 NAME_PARTICLES = r"(?:van|von|der|den|de|da|del|della|di|du|dos|le|la|bin|ibn|al)"  # "Jonas de Vries"
 # A sentence ends at . ! ? (and a closing quote mark) before a word that is not lower case, unless the period
 # belongs to an abbreviation or an initial ("Sen. Tom Harkin", "U.S. officials").
-_SENTENCE_BREAK = re.compile(rf"(?<![\w.])(?!{_ABBREVIATED}\.)\w*[.!?][”\"’]?\s+(?![a-z])")
+_SENTENCE_BREAK = re.compile(rf"(?<![\w.])(?!{ABBREVIATED}\.)\w*[.!?][”\"’]?\s+(?![a-z])")
 _NAME_RUN = re.compile(rf"{_WORD}(?:[ \t](?:{NAME_PARTICLES}[ \t])?{_WORD}){{0,5}}")
 
 
