@@ -384,3 +384,17 @@ def test_two_outlets_quoting_one_phrase_are_judged_on_the_phrase(settings):
     verdicts = [f for f in compare_articles(analyses, resolve_entities(analyses), settings).findings
                 if f.kind in ("verbatim", "variant", "altered")]
     assert [(f.kind, f.detail["texts"]) for f in verdicts] == [("verbatim", ["rotten relic", "rotten relic"])]
+
+
+def test_a_statement_is_named_after_its_most_frequent_speaker_and_ties_go_to_the_fuller_name():
+    from newsprism.compare.findings import group_speaker
+    from newsprism.compare.units import Unit
+
+    def unit(article: int, speaker: str) -> Unit:
+        span = Span(str(article), 0, 4)
+        quote = Quote(f"q{article}", str(article), "direct", [span], speaker=speaker)
+        return Unit(article, article, "quote", span, "Text", quote=quote)
+
+    for names in (["Dara Quill", "Quill"], ["Quill", "Dara Quill"]):
+        assert group_speaker([unit(i, n) for i, n in enumerate(names)]) == "Dara Quill"
+    assert group_speaker([unit(i, n) for i, n in enumerate(["Dara Quill", "Quill", "Quill"])]) == "Quill"

@@ -64,6 +64,7 @@ def token_key(token: str) -> str:
     return key
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Transliteration key of a whole name: the token keys joined by spaces.
 

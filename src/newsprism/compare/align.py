@@ -90,10 +90,13 @@ def _link_quotes(
     if scores.size == 0:
         return
     needed = np.full(scores.shape, threshold, dtype=np.float32)
+    compatible: dict[tuple[str | None, str | None], bool] = {}  # a long article repeats few speakers many times
     for r, ua in enumerate(units_a):
         for c, ub in enumerate(units_b):
             sa, sb = ua.quote.speaker, ub.quote.speaker
-            if not speakers_compatible(sa, sb, same_name):
+            if (sa, sb) not in compatible:
+                compatible[sa, sb] = speakers_compatible(sa, sb, same_name)
+            if not compatible[sa, sb]:
                 needed[r, c] = np.inf
             elif sa is None or sb is None:
                 needed[r, c] = threshold + UNKNOWN_SPEAKER_MARGIN

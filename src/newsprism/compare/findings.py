@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import combinations
 from typing import Any, NamedTuple
@@ -43,9 +44,10 @@ def joined_text(units: list[Unit]) -> str:
 
 
 def group_speaker(units: list[Unit]) -> str | None:
-    """The most frequent known speaker of a group's quotes."""
-    names = [u.quote.speaker for u in units if u.quote is not None and u.quote.speaker]
-    return max(set(names), key=names.count) if names else None
+    """The most frequent known speaker of a group's quotes; of equally frequent ones the longest ("Elizabeth
+    Warren" over "Warren"), then the first alphabetically, so the choice never depends on set order."""
+    counts = Counter(u.quote.speaker for u in units if u.quote is not None and u.quote.speaker)
+    return min(counts, key=lambda name: (-counts[name], -len(name), name)) if counts else None
 
 
 class _Pair(NamedTuple):
