@@ -231,6 +231,31 @@ def test_dates_conflict_only_for_the_same_event():
     assert _number_conflicts("Monday", "Tuesday", opening)
 
 
+@pytest.mark.parametrize(("first", "second", "conflict"), [
+    ("September 30, 2022", "September 2022", False),   # one gives the day, the other only the month
+    ("March 3", "March 3, 2026", False),               # one leaves the year out
+    ("2022", "September 2022", False),
+    ("March 3", "March 5, 2026", True),
+    ("September 2022", "October 2022", True),
+])
+def test_dates_conflict_only_where_both_give_a_part_and_it_differs(first, second, conflict):
+    resigned = "The harbour master of Orvel resigned on {} after the ferry collision."
+    assert bool(_number_conflicts(first, second, resigned)) is conflict
+
+
+def test_no_conflict_when_the_other_outlet_also_gives_a_value_that_allows_it():
+    one_date = "The Orvel harbour board holds an election in {}."
+    two_dates = "The Orvel harbour board holds its election on June 25, after the last election in {}."
+    assert not _number_conflicts("June", "January 2010", one_date, two_dates)
+    assert _number_conflicts("June", "January 2010", one_date)
+
+
+def test_ages_of_one_person_conflict():
+    master = "The {} harbour master of Orvel resigned after the ferry collision."
+    assert _number_conflicts("43-year-old", "44-year-old", master)
+    assert not _number_conflicts("43-year-old", "43 years old", master)
+
+
 def test_number_only_one_outlet_gives_is_unique(comparison):
     facts = [f for f in comparison.findings if f.kind == "unique" and f.detail["what"] == "fact"]
     money = [f for f in facts if "8.5" in f.detail["value"]]

@@ -16,7 +16,7 @@ from typing import Any, Literal
 QuoteKind = Literal["direct", "indirect", "mixed"]
 ReuseKind = Literal["verbatim", "near-verbatim", "paraphrase"]
 FindingKind = Literal["verbatim", "variant", "altered", "conflict", "unique", "omitted"]
-FactKind = Literal["number", "percent", "money", "date", "year", "duration", "ordinal", "time"]
+FactKind = Literal["number", "percent", "money", "date", "year", "duration", "age", "ordinal", "time"]
 
 FINDING_KINDS: tuple[str, ...] = ("verbatim", "variant", "altered", "conflict", "unique", "omitted")
 

@@ -1,4 +1,4 @@
-"""Numbers, percentages, money, years, dates, durations, ordinals and clock times, normalized for comparison.
+"""Numbers, percentages, money, years, dates, durations, ages, ordinals and clock times, normalized for comparison.
 
 Candidates are spaCy's CARDINAL/PERCENT/MONEY/DATE/QUANTITY/ORDINAL entities plus a regex pass for figures
 the model missed. Each candidate's text is parsed by rules: vague amounts ("thousands", "weeks") are not
@@ -285,13 +285,23 @@ def _singular(unit: str) -> str:
     return unit[:-1] if unit.endswith("s") and not unit.endswith("ss") else unit
 
 
+# "43-year-old", "43 years old", "a three-month-old"; "20-year", "six-week" (a compound duration)
+_AGE_RE = re.compile(r"(?P<number>[\w.,-]+?)[- ](?P<unit>year|month|week|day)s?[- ]old")
+_COMPOUND_DURATION_RE = re.compile(r"(?P<number>[\w.,]+(?:-[a-z]+)?)-(?P<unit>second|minute|hour|day|week|month|year)")
+
+
 def _date(clean: str, year: int | None) -> tuple[str, float | str, str] | None:
     """Dates, years, weekdays and durations from a DATE entity's text."""
     clean = clean.strip(" .,")
     if clean in WEEKDAYS:
         return ("date", f"weekday:{clean}", "")
+    if age := _AGE_RE.fullmatch(clean):
+        value = parse_number(age["number"])
+        return None if value is None else ("age", value, UNITS[age["unit"]])
     words = clean.replace(",", " ").split()
-    # "30 months", "three weeks": a duration
+    # "30 months", "three weeks", "a 20-year career": a duration
+    if len(words) == 1 and (compound := _COMPOUND_DURATION_RE.fullmatch(clean)):
+        words = [compound["number"], compound["unit"]]
     if len(words) == 2 and _singular(words[1]) in UNITS:
         value = parse_number(words[0])
         return None if value is None else ("duration", value, UNITS[_singular(words[1])])

@@ -3,8 +3,8 @@
 Two numbers speak of the same fact when their sentences are alike, or when the words around them match: for a
 count, the counted words after it ("48-page indictment"), or the counted word and what happened; for a date or
 a time, what happened then ("resigned Monday"). They conflict when their values differ, neither article states
-the other's value anywhere, and the ranges their wording allows do not meet ("more than $700 billion" allows
-$716 billion). The numbers are the analyze stage's facts.
+the other's value anywhere (nor one that allows it: "June 25" for "June"), and the ranges their wording allows
+do not meet ("more than $700 billion" allows $716 billion). The numbers are the analyze stage's facts.
 """
 
 from __future__ import annotations
@@ -58,6 +58,8 @@ _ROUNDED_BY = {"°c": 0.6}            # a whole Fahrenheit degree converted, or 
 _CURRENCIES = frozenset(code.lower() for code in CURRENCIES.values())   # as units of values: "110000000000eur"
 _TIME_WORDS = frozenset({"early", "late", "earlier", "later", "overnight"})   # "died early Monday": not the event
 _RAW_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_DATE_VALUE = re.compile(r"(\d{4}|-)-(\d{2})(?:-(\d{2}))?")   # "2022-09-30", "2022-09", "--09-30", "--09"
+_YEAR_VALUE = re.compile(r"\d{4}")
 _NUMERIC_VALUE = re.compile(r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)([a-z%°/]*)")   # "716000000000.0usd", "-5.0°c"
 
 
@@ -138,7 +140,12 @@ def _compatible(a: Number, b: Number, bounds: bool = True) -> bool:
     """The wording of both figures allows one value ("more than 700" and "716"; "about 40" and "42"; "64
     kilometres" and "40 miles", "40C" and "104F", a conversion rounded by `CONVERTED` or `_ROUNDED_BY`). A
     figure without a unit may be the other's read without its currency sign. Without `bounds`, a bound allows
-    only its own figure (`Number.allowed`)."""
+    only its own figure (`Number.allowed`). Dates agree when every part both give is the same: "September 2022"
+    allows "September 30, 2022", and "March 3" with no year allows "March 3, 2026"."""
+    if a.when and b.when:
+        parts_a, parts_b = _date_parts(a.value), _date_parts(b.value)
+        if parts_a is not None and parts_b is not None:
+            return all(x is None or y is None or x == y for x, y in zip(parts_a, parts_b, strict=True))
     range_a, range_b = a.allowed(bounds), b.allowed(bounds)
     if range_a is None or range_b is None or (range_a[2] != range_b[2] and range_a[2] and range_b[2]):
         return False
@@ -146,6 +153,15 @@ def _compatible(a: Number, b: Number, bounds: bool = True) -> bool:
     if range_a[3] != range_b[3] and range_a[2] == range_b[2]:
         slack = max(CONVERTED * max(abs(range_a[0]), abs(range_b[0])), _ROUNDED_BY.get(range_a[2], 0.0))
     return range_a[0] - slack <= range_b[1] and range_b[0] - slack <= range_a[1]
+
+
+def _date_parts(value: str) -> tuple[int | None, int | None, int | None] | None:
+    """(year, month, day) of a date or year value as the facts give them ("2022-09-30", "--09", "2022"), None
+    for the parts it leaves out; None for any other value."""
+    if match := _DATE_VALUE.fullmatch(value):
+        year, month, day = match.groups()
+        return (None if year == "-" else int(year)), int(month), (int(day) if day else None)
+    return (int(value), None, None) if _YEAR_VALUE.fullmatch(value) else None
 
 
 def _other_dimensions(a: Number, b: Number) -> bool:
@@ -191,15 +207,21 @@ def same_fact(a: Number, b: Number, texts: list[str]) -> bool:
 
 def conflicts(numbers: list[Number], texts: list[str]) -> list[list[Number]]:
     """Groups of numbers that state one fact with different values in different articles."""
-    values_by_article: dict[int, set[str]] = {}
+    by_article: dict[int, list[Number]] = {}
     for number in numbers:
-        values_by_article.setdefault(number.article, set()).add(number.value)
+        by_article.setdefault(number.article, []).append(number)
+
+    def stated_in(article: int, number: Number) -> bool:
+        """The article gives `number`'s value anywhere, or one its wording allows ("June 25" for "June")."""
+        return any(n.value == number.value or n.when == number.when and _compatible(n, number, bounds=False)
+                   for n in by_article[article])
+
     group_of: dict[int, int] = {}
     groups: list[list[Number]] = []
     for a, b in _candidate_pairs(numbers):
         if a.article == b.article or a.value == b.value:
             continue
-        if a.value in values_by_article[b.article] or b.value in values_by_article[a.article]:
+        if stated_in(b.article, a) or stated_in(a.article, b):
             continue
         if _compatible(a, b) or _other_dimensions(a, b) or not same_fact(a, b, texts):
             continue
