@@ -112,7 +112,7 @@ def test_minister_name_variants_are_one_entity(data):
     assert {"Irina Kovalchuk", "Iryna Kovalchuk"} <= set(people[0]["aliases"])
 
 
-def test_missing_file_is_an_input_error(tmp_path, capsys):
+def test_one_readable_file_is_an_input_error(tmp_path, capsys):
     from newsprism.cli import main
 
     missing = str(tmp_path / "nope.txt")
@@ -120,4 +120,19 @@ def test_missing_file_is_an_input_error(tmp_path, capsys):
         main(["compare", FILES[0], missing])
     assert exit_info.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and missing in err[0]
+    assert len(err) == 2 and missing in err[0] and "1 of 2" in err[1]
+
+
+def test_unreadable_inputs_are_named_and_the_rest_compared(tmp_path, capsys):
+    from newsprism.cli import main
+
+    missing, empty = str(tmp_path / "nope.txt"), tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", FILES[0], missing, str(empty), FILES[1], "--json"])
+    assert exit_info.value.code == 2
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"newsprism: skipped {missing}: ") and lines[1].startswith(f"newsprism: skipped {empty}: ")
+    assert [a["source_ref"] for a in json.loads(out)["articles"]] == FILES[:2]

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from newsprism.commands.options import config_option, settings_from_args
 from newsprism.errors import InputError
+from newsprism.models import Skipped
 
 log = logging.getLogger(__name__)
 
@@ -26,17 +27,23 @@ FAIL_ON = ("altered", "conflict")
 @config_option
 def compare_command(inputs: tuple[str, ...], as_json: bool, html_file: str | None, fail_on: str | None,
                     config_file: str | None) -> None:
-    """Compare how two or more articles (text/HTML files or URLs) report the same story."""
+    """Compare how two or more articles (text/HTML files or URLs) report the same story.
+
+    An input that cannot be read is named on stderr and left out; the rest are compared (exit status 2).
+    """
     from newsprism.compare import compare_inputs
     from newsprism.report import render_html, render_json, render_terminal
 
     if len(inputs) < 2:
         raise InputError("compare needs at least two articles")
-    for item in inputs:
-        if "://" not in item and not Path(item).is_file():
-            raise InputError(f"{item}: no such file")
+    skipped: list[Skipped] = []
+
+    def report_skip(item: Skipped) -> None:
+        click.echo(f"newsprism: skipped {item.source_ref}: {item.reason}", err=True)
+        skipped.append(item)
+
     settings = settings_from_args(config_file)
-    comparison = compare_inputs(list(inputs), settings)
+    comparison = compare_inputs(list(inputs), settings, on_skip=report_skip)
     data = render_json(comparison)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
@@ -49,6 +56,8 @@ def compare_command(inputs: tuple[str, ...], as_json: bool, html_file: str | Non
             raise InputError(f"{html_file}: cannot write the report: {exc.strerror or exc}") from exc
         if not as_json:
             click.echo(f"HTML report written to {html_file}", err=True)
+    if skipped:
+        raise SystemExit(2)  # compared without the inputs named on stderr
     if fail_on and any(f["kind"] == fail_on for f in data["findings"]):
         raise SystemExit(1)
 

@@ -129,26 +129,29 @@ def _classifier(same_name: Callable[[str, str], float]) -> Callable[..., list[An
     return classify
 
 
-def compare_inputs(inputs: list[str], settings: Settings) -> Comparison:
+def compare_inputs(inputs: list[str], settings: Settings,
+                   on_skip: Callable[[Skipped], None] | None = None) -> Comparison:
     """Ingest, analyze, resolve entities and compare files or URLs (no store involved).
 
+    An input that cannot be read or has no article text is passed to `on_skip` and left out; without `on_skip`
+    it is an error.
+
     Raises:
-        InputError: an input could not be read or had no article text (the message names it).
+        InputError: an input was skipped and there is no `on_skip`, or fewer than two articles were read.
     """
-    articles = _ingest(inputs, settings)
+    articles: list[Article] = []
+    for item in ingest_articles(list(inputs), settings):
+        if isinstance(item, Article):
+            articles.append(item)
+        elif on_skip is None:
+            raise InputError(f"{item.source_ref}: {item.reason}")
+        else:
+            on_skip(item)
+    if len(articles) < 2:
+        raise InputError(f"compare needs at least two articles; {len(articles)} of {len(inputs)} could be read")
     analyses = list(analyze_articles(articles, settings))
     entities = resolve_entities(analyses)
     return compare_articles(analyses, entities, settings)
-
-
-def _ingest(inputs: list[str], settings: Settings) -> list[Article]:
-    """Articles from the inputs; any skipped input is an error here (a comparison needs them all)."""
-    articles: list[Article] = []
-    for item in ingest_articles(list(inputs), settings):
-        if isinstance(item, Skipped):
-            raise InputError(f"{item.source_ref}: {item.reason}")
-        articles.append(item)
-    return articles
 
 
 __all__ = ["Comparison", "compare_articles", "compare_inputs"]
