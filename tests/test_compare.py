@@ -232,14 +232,18 @@ def test_dates_conflict_only_for_the_same_event():
 
 
 @pytest.mark.parametrize(("first", "second", "conflict"), [
-    ("September 30, 2022", "September 2022", False),   # one gives the day, the other only the month
-    ("March 3", "March 3, 2026", False),               # one leaves the year out
-    ("2022", "September 2022", False),
-    ("March 3", "March 5, 2026", True),
-    ("September 2022", "October 2022", True),
+    ("on September 30, 2022", "in September 2022", False),   # one gives the day, the other only the month
+    ("on March 3", "on March 3, 2026", False),               # one leaves the year out
+    ("in 2022", "in September 2022", False),
+    ("in 2022", "in September", False),                    # no part in common
+    ("on March 3", "on March 5, 2026", True),
+    ("in September 2022", "in October 2022", True),
+    ("on Friday", "on June 24", False),                # a weekday and a date: no calendar to tell
+    ("at 6:41pm", "on June 24", False),                # a clock time and a date
+    ("at 6:41pm", "at 7:15pm", True),
 ])
 def test_dates_conflict_only_where_both_give_a_part_and_it_differs(first, second, conflict):
-    resigned = "The harbour master of Orvel resigned on {} after the ferry collision."
+    resigned = "The harbour master of Orvel resigned {} after the ferry collision."
     assert bool(_number_conflicts(first, second, resigned)) is conflict
 
 
@@ -248,12 +252,22 @@ def test_no_conflict_when_the_other_outlet_also_gives_a_value_that_allows_it():
     two_dates = "The Orvel harbour board holds its election on June 25, after the last election in {}."
     assert not _number_conflicts("June", "January 2010", one_date, two_dates)
     assert _number_conflicts("June", "January 2010", one_date)
+    led = "Mara Velt has led the Orvel harbour board since {}."
+    assert _number_conflicts("2002", "2003", led, led + " She was re-elected in January.")
 
 
 def test_ages_of_one_person_conflict():
     master = "The {} harbour master of Orvel resigned after the ferry collision."
     assert _number_conflicts("43-year-old", "44-year-old", master)
     assert not _number_conflicts("43-year-old", "43 years old", master)
+    two = "The ferry crash killed {}, the port authority of Orvel said."
+    assert not _number_conflicts("Ada Lind, 61, and Bea Moss, 48", "61-year-old Ada Lind and 48-year-old Bea Moss", two)
+
+
+def test_a_figure_with_a_unit_and_one_without_do_not_conflict():
+    deal = "The Orvel ferry line gave its new captain a {} deal on Monday, the owner said."
+    assert not _number_conflicts("three-year", "3 million", deal)   # 3 years, 3 million what: not one fact
+    assert _number_conflicts("three-year", "four-year", deal)
 
 
 def test_number_only_one_outlet_gives_is_unique(comparison):

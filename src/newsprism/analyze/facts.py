@@ -297,7 +297,8 @@ def _date(clean: str, year: int | None) -> tuple[str, float | str, str] | None:
         return ("date", f"weekday:{clean}", "")
     if age := _AGE_RE.fullmatch(clean):
         value = parse_number(age["number"])
-        return None if value is None else ("age", value, UNITS[age["unit"]])
+        unit = "" if age["unit"] == "year" else UNITS[age["unit"]]   # "a 43-year-old" is "Lee, 43,"
+        return None if value is None else ("age", value, unit)
     words = clean.replace(",", " ").split()
     # "30 months", "three weeks", "a 20-year career": a duration
     if len(words) == 1 and (compound := _COMPOUND_DURATION_RE.fullmatch(clean)):

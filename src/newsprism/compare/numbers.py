@@ -60,6 +60,7 @@ _TIME_WORDS = frozenset({"early", "late", "earlier", "later", "overnight"})   # 
 _RAW_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _DATE_VALUE = re.compile(r"(\d{4}|-)-(\d{2})(?:-(\d{2}))?")   # "2022-09-30", "2022-09", "--09-30", "--09"
 _YEAR_VALUE = re.compile(r"\d{4}")
+_CLOCK_VALUE = re.compile(r"\d{1,2}:\d{2}")
 _NUMERIC_VALUE = re.compile(r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)([a-z%°/]*)")   # "716000000000.0usd", "-5.0°c"
 
 
@@ -140,12 +141,10 @@ def _compatible(a: Number, b: Number, bounds: bool = True) -> bool:
     """The wording of both figures allows one value ("more than 700" and "716"; "about 40" and "42"; "64
     kilometres" and "40 miles", "40C" and "104F", a conversion rounded by `CONVERTED` or `_ROUNDED_BY`). A
     figure without a unit may be the other's read without its currency sign. Without `bounds`, a bound allows
-    only its own figure (`Number.allowed`). Dates agree when every part both give is the same: "September 2022"
-    allows "September 30, 2022", and "March 3" with no year allows "March 3, 2026"."""
-    if a.when and b.when:
-        parts_a, parts_b = _date_parts(a.value), _date_parts(b.value)
-        if parts_a is not None and parts_b is not None:
-            return all(x is None or y is None or x == y for x, y in zip(parts_a, parts_b, strict=True))
+    only its own figure (`Number.allowed`). Dates agree when they share a part and every part both give is the
+    same: "September 2022" allows "September 30, 2022", and "March 3" with no year allows "March 3, 2026"."""
+    if a.when and b.when and (shared := _shared_date_parts(a, b)) is not None:
+        return bool(shared) and all(x == y for x, y in shared)
     range_a, range_b = a.allowed(bounds), b.allowed(bounds)
     if range_a is None or range_b is None or (range_a[2] != range_b[2] and range_a[2] and range_b[2]):
         return False
@@ -153,6 +152,14 @@ def _compatible(a: Number, b: Number, bounds: bool = True) -> bool:
     if range_a[3] != range_b[3] and range_a[2] == range_b[2]:
         slack = max(CONVERTED * max(abs(range_a[0]), abs(range_b[0])), _ROUNDED_BY.get(range_a[2], 0.0))
     return range_a[0] - slack <= range_b[1] and range_b[0] - slack <= range_a[1]
+
+
+def _shared_date_parts(a: Number, b: Number) -> list[tuple[int, int]] | None:
+    """The (a, b) pairs of the date parts (year, month, day) both give; None unless both values are dates."""
+    parts_a, parts_b = _date_parts(a.value), _date_parts(b.value)
+    if parts_a is None or parts_b is None:
+        return None
+    return [(x, y) for x, y in zip(parts_a, parts_b, strict=True) if x is not None and y is not None]
 
 
 def _date_parts(value: str) -> tuple[int | None, int | None, int | None] | None:
@@ -164,11 +171,26 @@ def _date_parts(value: str) -> tuple[int | None, int | None, int | None] | None:
     return (int(value), None, None) if _YEAR_VALUE.fullmatch(value) else None
 
 
+def _when_terms(value: str) -> str:
+    """How a date or time value says when: "time" ("18:41"), "weekday" ("weekday:friday"), else "date"."""
+    if _CLOCK_VALUE.fullmatch(value):
+        return "time"
+    return "weekday" if value.startswith("weekday:") else "date"
+
+
 def _other_dimensions(a: Number, b: Number) -> bool:
-    """The two figures measure different things ("40 mph" and "40C") or are amounts in different currencies
-    ("€110 billion" and "$143 billion": no exchange rate at hand): never a conflict."""
-    bases = [allowed[2] for allowed in (a.allowed(), b.allowed())
-             if allowed is not None and (allowed[3] in _UNIT_SIZES or allowed[3] in _CURRENCIES)]
+    """The two figures measure different things ("40 mph" and "40C"), are amounts in different currencies
+    ("€110 billion" and "$143 billion": no exchange rate at hand), or say when in different terms (a clock
+    time, a weekday, a date or year) or in parts that do not overlap ("2022" and "September"), or only one has
+    a unit and it is no currency ("a five-year, $80 million contract": 5 years and 80 million): never a
+    conflict."""
+    if a.when and b.when:
+        return _when_terms(a.value) != _when_terms(b.value) or _shared_date_parts(a, b) == []
+    allowed = [x for x in (a.allowed(), b.allowed()) if x is not None]
+    units = {x[3] for x in allowed}
+    if len(allowed) == 2 and "" in units and not units & _CURRENCIES and len(units) == 2:
+        return True
+    bases = [x[2] for x in allowed if x[3] in _UNIT_SIZES or x[3] in _CURRENCIES]
     return len(bases) == 2 and bases[0] != bases[1]
 
 
@@ -212,8 +234,8 @@ def conflicts(numbers: list[Number], texts: list[str]) -> list[list[Number]]:
         by_article.setdefault(number.article, []).append(number)
 
     def stated_in(article: int, number: Number) -> bool:
-        """The article gives `number`'s value anywhere, or one its wording allows ("June 25" for "June")."""
-        return any(n.value == number.value or n.when == number.when and _compatible(n, number, bounds=False)
+        """The article gives `number`'s value anywhere, or for a date one that allows it ("June 25" for "June")."""
+        return any(n.value == number.value or n.when and number.when and _compatible(n, number)
                    for n in by_article[article])
 
     group_of: dict[int, int] = {}
