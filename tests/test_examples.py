@@ -135,4 +135,19 @@ def test_unreadable_inputs_are_named_and_the_rest_compared(tmp_path, capsys):
     lines = err.strip().splitlines()
     assert len(lines) == 2
     assert lines[0].startswith(f"newsprism: skipped {missing}: ") and lines[1].startswith(f"newsprism: skipped {empty}: ")
-    assert [a["source_ref"] for a in json.loads(out)["articles"]] == FILES[:2]
+    data = json.loads(out)
+    assert [a["source_ref"] for a in data["articles"]] == FILES[:2]
+    assert [s["source_ref"] for s in data["skipped"]] == [missing, str(empty)]
+
+
+def test_the_html_report_names_what_was_not_compared(tmp_path, capsys):
+    from newsprism.cli import main
+
+    odd = tmp_path / "odd<i>.txt"
+    odd.write_bytes(b"")
+    html = tmp_path / "report.html"
+    with pytest.raises(SystemExit):
+        main(["compare", FILES[0], str(odd), FILES[1], "--html", str(html)])
+    capsys.readouterr()
+    page = html.read_text("utf-8")
+    assert "Not compared: " in page and "odd&lt;i&gt;.txt" in page and "odd<i>" not in page

@@ -45,6 +45,7 @@ class Comparison:
     quotes: list[Quote] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)   # inputs that could not be read, so were not compared
 
 
 def compare_articles(analyses: list[Analysis], entities: list[Entity], settings: Settings) -> Comparison:
@@ -133,13 +134,14 @@ def compare_inputs(inputs: list[str], settings: Settings,
                    on_skip: Callable[[Skipped], None] | None = None) -> Comparison:
     """Ingest, analyze, resolve entities and compare files or URLs (no store involved).
 
-    An input that cannot be read or has no article text is passed to `on_skip` and left out; without `on_skip`
-    it is an error.
+    An input that cannot be read or has no article text is passed to `on_skip`, left out and listed in the
+    comparison's `skipped`; without `on_skip` it is an error.
 
     Raises:
         InputError: an input was skipped and there is no `on_skip`, or fewer than two articles were read.
     """
     articles: list[Article] = []
+    skipped: list[Skipped] = []
     for item in ingest_articles(list(inputs), settings):
         if isinstance(item, Article):
             articles.append(item)
@@ -147,11 +149,13 @@ def compare_inputs(inputs: list[str], settings: Settings,
             raise InputError(f"{item.source_ref}: {item.reason}")
         else:
             on_skip(item)
+            skipped.append(item)
     if len(articles) < 2:
         raise InputError(f"compare needs at least two articles; {len(articles)} of {len(inputs)} could be read")
     analyses = list(analyze_articles(articles, settings))
-    entities = resolve_entities(analyses)
-    return compare_articles(analyses, entities, settings)
+    comparison = compare_articles(analyses, resolve_entities(analyses), settings)
+    comparison.skipped = skipped
+    return comparison
 
 
 __all__ = ["Comparison", "compare_articles", "compare_inputs"]

@@ -29,6 +29,7 @@ mark{background:#ffe066;padding:0 1px}
 .variant{background:#00838f}.verbatim{background:#2e7d32}.unique{background:#1565c0}
 ul.findings{list-style:none;padding:0}ul.findings li{background:#fff;border:1px solid #e3e3e3;border-radius:5px;margin:6px 0;padding:6px 10px}
 .side{margin:2px 0 2px 12px}.who{font-weight:600}
+.skipped{color:#b71c1c;font-weight:600}
 """
 
 
@@ -44,11 +45,13 @@ def render_html(comparison: Any) -> str:
     for finding in data["findings"]:
         counts[finding["kind"]] = counts.get(finding["kind"], 0) + 1
     summary = ", ".join(f"{n} {escape(k)}" for k, n in counts.items()) or "no findings"
+    skipped = "".join(f"<div class=\"skipped\">Not compared: {escape(item['source_ref'])} ({escape(item['reason'])})</div>"
+                      for item in data.get("skipped", []))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
         f"<title>newsprism comparison of {len(data['articles'])} articles</title><style>{_CSS}</style></head><body>"
-        f"<header><h1>newsprism: {len(data['articles'])} articles compared</h1><div>{summary}</div></header>"
+        f"<header><h1>newsprism: {len(data['articles'])} articles compared</h1><div>{summary}</div>{skipped}</header>"
         f"<section><h2>Findings</h2><ul class=\"findings\">{findings}</ul></section>"
         f"<h2 style=\"padding:0 20px\">Texts</h2><div class=\"cols\">{columns}</div></body></html>\n"
     )

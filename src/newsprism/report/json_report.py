@@ -11,7 +11,8 @@ if TYPE_CHECKING:  # the compare stage uses the reports, never the other way rou
 
 
 def render_json(comparison: Comparison) -> dict[str, Any]:
-    """The comparison as JSON-ready data: articles, entities, quotes, statements, findings.
+    """The comparison as JSON-ready data: articles, entities, quotes, statements, findings, and the inputs
+    that could not be read (`skipped`).
 
     Offsets (`start`, `end`) are character offsets into the article's `text` (the cleaned text).
 
@@ -48,6 +49,7 @@ def render_json(comparison: Comparison) -> dict[str, Any]:
             }
             for f in comparison.findings
         ],
+        "skipped": [{"source_ref": s.source_ref, "reason": s.reason} for s in comparison.skipped],
     }
 
 

@@ -28,6 +28,8 @@ def render_terminal(comparison: Any, console: Console) -> None:
     data = _plain(comparison)
     labels = article_labels(data)
     _articles(data, labels, console)
+    for item in data.get("skipped", []):
+        console.print(Text(f"Not compared: {item['source_ref']} ({item['reason']})", style="bold red"))
     findings = data["findings"]
     verdicts = [f for f in findings if f["kind"] in ("altered", "variant")]
     verbatim = _verbatim_groups([f for f in findings if f["kind"] == "verbatim"])
