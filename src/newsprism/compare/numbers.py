@@ -187,8 +187,8 @@ def _other_dimensions(a: Number, b: Number) -> bool:
     if a.when and b.when:
         return _when_terms(a.value) != _when_terms(b.value) or _shared_date_parts(a, b) == []
     allowed = [x for x in (a.allowed(), b.allowed()) if x is not None]
-    units = {x[3] for x in allowed}
-    if len(allowed) == 2 and "" in units and not units & _CURRENCIES and len(units) == 2:
+    units = [x[3] for x in allowed]
+    if len(units) == 2 and units.count("") == 1 and not _CURRENCIES.intersection(units):
         return True
     bases = [x[2] for x in allowed if x[3] in _UNIT_SIZES or x[3] in _CURRENCIES]
     return len(bases) == 2 and bases[0] != bases[1]
