@@ -148,6 +148,7 @@ def test_the_html_report_names_what_was_not_compared(tmp_path, capsys):
     html = tmp_path / "report.html"
     with pytest.raises(SystemExit):
         main(["compare", FILES[0], str(odd), FILES[1], "--html", str(html)])
-    capsys.readouterr()
+    terminal = "".join(capsys.readouterr().out.split())   # the terminal report says it too (lines wrapped)
+    assert f"Notcompared:{odd}(empty" in terminal
     page = html.read_text("utf-8")
     assert "Not compared: " in page and "odd&lt;i&gt;.txt" in page and "odd<i>" not in page
