@@ -322,6 +322,9 @@ def test_quote_the_others_all_carry_is_omitted(comparison):
     ("Mayor Ilse Brandt wants the old pier closed and asked for funds.", True),
     ('Mayor Ilse Brandt said the old pier was "a danger to every child" and asked for funds.', False),
     ("Mayor Ilse Brandt said the old pier was a danger to every child in Velmora and asked for funds.", False),
+    # her words shown as she posted them, without quote marks or a cue
+    ("Mayor Ilse Brandt posted a note at the pier on Tuesday.\n\nThe old ferry pier is a danger to every child in "
+     "Velmora and it must come down this winter.", False),
 ])
 def test_a_quote_reported_another_way_is_not_omitted(third, omitted):
     from newsprism.settings import load_settings

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 UNIQUE_SENTENCES_PER_ARTICLE = 5     # the most informative unaligned sentences listed per article
 MIN_OMITTED_ARTICLES = 3             # omissions only mean something when several others agree
 SHARED_QUOTED_RUN = 4                # quoted words in a row (two of them content words) that show a quote is there
+SHARED_TEXT_RUN = 6                  # the same, three of them content words, anywhere in the text (no quote marks)
 
 
 def quoted(units: list[Unit]) -> bool:
@@ -344,34 +345,44 @@ def omitted_findings(groups: list[list[Unit]], partners: dict[int, set[int]], an
 
 
 class _QuotedWords(NamedTuple):
-    """One article's quoted words, as space-joined lower-case words with " | " between passages."""
+    """One article's quoted words (and all its words), as space-joined lower-case words with " | " between
+    passages."""
 
     in_marks: str    # each passage inside quote marks
     in_quotes: str   # each quote's content, direct or reported
+    in_text: str     # the whole text
 
 
 def _quoted_words(analysis: Analysis) -> _QuotedWords:
     text = analysis.article.text
     in_marks = " | ".join(" ".join(words_of(text[start:end])) for start, end in quoted_regions(text))
     in_quotes = " | ".join(" ".join(words_of(" ".join(s.text_in(text) for s in q.content))) for q in analysis.quotes)
-    return _QuotedWords(f" {in_marks} ", f" {in_quotes} ")
+    return _QuotedWords(f" {in_marks} ", f" {in_quotes} ", f" {' '.join(words_of(text))} ")
 
 
 def _quoted_otherwise(words: _QuotedWords, units: list[Unit], analyses: list[Analysis]) -> bool:
     """An article these quotes did not align with (its `words`) has their quoted words, reported another way
     (`Akin said women's bodies resist a "legitimate rape"` against the whole sentence in quote marks): it does
     not lack them. A quoted phrase of up to three words must stand in quote marks there too; of a longer quote,
-    `SHARED_QUOTED_RUN` words in a row, two of them content words, must be in one of its quotes."""
+    `SHARED_QUOTED_RUN` words in a row, two of them content words, must be in one of its quotes, or
+    `SHARED_TEXT_RUN` words, three of them content words, anywhere in its text (a post shown without marks)."""
     for unit in units:
         for run in _quoted_runs(unit, analyses[unit.article].article.text):
             if len(run) < SHARED_QUOTED_RUN:
-                needles, haystack = [run], words.in_marks
-            else:
-                needles = [run[i : i + SHARED_QUOTED_RUN] for i in range(len(run) - SHARED_QUOTED_RUN + 1)]
-                needles, haystack = [n for n in needles if sum(w not in STOPWORDS for w in n) >= 2], words.in_quotes
-            if any(f" {' '.join(needle)} " in haystack for needle in needles):
+                if f" {' '.join(run)} " in words.in_marks:
+                    return True
+                continue
+            if any(f" {' '.join(needle)} " in words.in_quotes for needle in _runs(run, SHARED_QUOTED_RUN, 2)):
+                return True
+            if any(f" {' '.join(needle)} " in words.in_text for needle in _runs(run, SHARED_TEXT_RUN, 3)):
                 return True
     return False
+
+
+def _runs(words: list[str], length: int, content: int) -> list[list[str]]:
+    """The `length`-word runs of `words` holding at least `content` content words."""
+    runs = [words[i : i + length] for i in range(len(words) - length + 1)]
+    return [run for run in runs if sum(w not in STOPWORDS for w in run) >= content]
 
 
 def _quoted_runs(unit: Unit, text: str) -> list[list[str]]:
