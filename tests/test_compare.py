@@ -440,3 +440,23 @@ def test_a_statement_is_named_after_its_most_frequent_speaker_and_ties_go_to_the
     for names in (["Dara Quill", "Quill"], ["Quill", "Dara Quill"]):
         assert group_speaker([unit(i, n) for i, n in enumerate(names)]) == "Dara Quill"
     assert group_speaker([unit(i, n) for i, n in enumerate(["Dara Quill", "Quill", "Quill"])]) == "Quill"
+
+
+def test_a_quote_is_not_cut_after_a_title_or_an_initial():
+    text = "“The ferry is sound. Mr. Aalto and Dr. J. Rask have checked it,” she said."
+    article = _article(text, "Quay News")
+    quote = Quote(id="q", article_id=article.id, kind="direct", content=[Span(article.id, 1, text.index("”"))])
+    pieces = quote_units(Analysis(article, quotes=[quote]), quote, quoted_regions(text))
+    assert [piece for _, piece, _ in pieces] == ["The ferry is sound.", "Mr. Aalto and Dr. J. Rask have checked it"]
+
+
+def test_a_quote_of_common_words_another_outlet_quotes_is_not_unique(settings):
+    first = ("Orvel harbour master stays\n\nThe harbour master of Orvel, Mara Velt, faced calls to quit on Tuesday "
+             "after the ferry crash.\n\nVelt told the harbour board on Tuesday evening: \"I will not resign.\"\n")
+    second = ("Calls to quit after Orvel crash\n\nCouncillors in Orvel asked harbour master Mara Velt to step down on "
+              "Tuesday after the ferry crash.\n\n\"The ferry company must answer for the rotten pier timbers and the "
+              "missing lifebelts, and I will not resign while they hide the maintenance logs,\" Velt said.\n")
+    analyses = list(analyze_articles([_article(first, "Quay News"), _article(second, "Bay Daily")], settings))
+    found = compare_articles(analyses, resolve_entities(analyses), settings).findings
+    unique_quotes = [f.detail["text"] for f in found if f.kind == "unique" and f.detail["what"] == "quote"]
+    assert len(unique_quotes) == 1 and "maintenance logs" in unique_quotes[0]

@@ -363,16 +363,18 @@ def _quoted_words(analysis: Analysis) -> _QuotedWords:
 def _quoted_otherwise(words: _QuotedWords, units: list[Unit], analyses: list[Analysis]) -> bool:
     """An article these quotes did not align with (its `words`) has their quoted words, reported another way
     (`Akin said women's bodies resist a "legitimate rape"` against the whole sentence in quote marks): it does
-    not lack them. A quoted phrase of up to three words must stand in quote marks there too; of a longer quote,
-    `SHARED_QUOTED_RUN` words in a row, two of them content words, must be in one of its quotes, or
-    `SHARED_TEXT_RUN` words, three of them content words, anywhere in its text (a post shown without marks)."""
+    not lack them. A quoted phrase of up to three words, or of common words only, must stand in quote marks there
+    too; of a longer quote, `SHARED_QUOTED_RUN` words in a row, two of them content words, must be in one of its
+    quotes, or `SHARED_TEXT_RUN` words, three of them content words, anywhere in its text (a post shown without
+    quote marks)."""
     for unit in units:
         for run in _quoted_runs(unit, analyses[unit.article].article.text):
-            if len(run) < SHARED_QUOTED_RUN:
+            needles = _runs(run, SHARED_QUOTED_RUN, 2)
+            if not needles:  # a short phrase, or one of common words ("anyone I may have offended")
                 if f" {' '.join(run)} " in words.in_marks:
                     return True
                 continue
-            if any(f" {' '.join(needle)} " in words.in_quotes for needle in _runs(run, SHARED_QUOTED_RUN, 2)):
+            if any(f" {' '.join(needle)} " in words.in_quotes for needle in needles):
                 return True
             if any(f" {' '.join(needle)} " in words.in_text for needle in _runs(run, SHARED_TEXT_RUN, 3)):
                 return True
