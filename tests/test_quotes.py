@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SEEDS, cli_command, require
-from newsprism.analyze.attribution.decoding import group
+from newsprism.analyze.attribution.decoding import fill_missing_content, group
 from newsprism.analyze.attribution.model import AttributionTagger, TaggedParagraph
 from newsprism.analyze.attribution.quotemarks import quoted_regions
 from newsprism.analyze.attribution.tokens import paragraphs, tokens_of_text
@@ -58,6 +58,13 @@ def test_a_quote_goes_to_the_cue_of_its_own_sentence_past_a_titled_speaker():
     assert [text[s:e] for s, e in added.content] == ["“It buys us a decade of dry winters,”"]
     assert added.source is not None and text[added.source[0] : added.source[1]] == "Mr. Okafor"
     assert [text[s:e] for s, e in by_cue["drafted"].content] == ["the river towns"]
+
+
+def test_content_found_after_its_cue_runs_past_a_title():
+    text = "According to Sen. Ada Lee, Mr. Aalto will step down as harbour master next week. The board meets today."
+    roles = {"According to": "CUE", "Sen. Ada Lee": "SRC"}
+    (attribution,) = fill_missing_content(group(tagged(text, roles), text), text)
+    assert [text[s:e] for s, e in attribution.content] == ["Mr. Aalto will step down as harbour master next week"]
 
 
 def test_direct_quote_with_speaker_after():

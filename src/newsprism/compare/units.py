@@ -14,14 +14,13 @@ from typing import Literal
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsprism.analyze.attribution.quotemarks import quoted_regions
-from newsprism.analyze.attribution.speakers import ABBREVIATED
+from newsprism.analyze.attribution.speakers import ends_with_abbreviation
 from newsprism.models import Analysis, Quote, Span
 
 UnitKind = Literal["quote", "sentence"]
 MIN_CLAUSE_WORDS = 4     # a quotation-marked part this long is aligned on its own
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’'»)\]]*\s+(?=[\"“‘'«(\[]?[A-Z0-9])")
-_ABBREVIATION_END = re.compile(rf"(?<![\w.]){ABBREVIATED}\.$")   # "Mr." or "J." ends no sentence
 _NEXT_REPORTED_CLAUSE = re.compile(r"\s(?=(?:and|but)\s+that\s)")
 WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)?", re.UNICODE)
 QUOTE_MARKS = "\"“”„‘’'«»"
@@ -87,8 +86,7 @@ def _overlaps(span: Span, regions: list[tuple[int, int]]) -> bool:
 def _cuts(text: str, start: int, end: int, regions: list[tuple[int, int]]) -> list[int]:
     """Where a piece ends and the next begins: at sentence ends, and outside quotation marks also before a
     reported clause joined by "and that" / "but that" (two claims that other outlets may report apart)."""
-    cuts = [m.start() for m in _SENTENCE_END.finditer(text, start, end)
-            if not _ABBREVIATION_END.search(text, start, m.start())]
+    cuts = [m.start() for m in _SENTENCE_END.finditer(text, start, end) if not ends_with_abbreviation(text, m.start())]
     cuts += [m.start() for m in _NEXT_REPORTED_CLAUSE.finditer(text, start, end)
              if not any(s <= m.start() < e for s, e in regions)]
     return [*sorted(cuts), end]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from newsprism.analyze.attribution.model import TaggedParagraph
 from newsprism.analyze.attribution.quotemarks import QUOTE_CHARS
-from newsprism.analyze.attribution.speakers import ABBREVIATED, NAME_PARTICLES
+from newsprism.analyze.attribution.speakers import ABBREVIATED, NAME_PARTICLES, ends_with_abbreviation
 
 Frag = tuple[int, int]
 
@@ -266,8 +266,8 @@ def _rest_of_sentence(text: str, start: int) -> Frag | None:
     """From `start` (past separators) to the end of its sentence."""
     while start < len(text) and text[start] in _LEAD:
         start += 1
-    end_match = _SENTENCE_END.search(text, start)
-    end = end_match.start() if end_match else len(text)
+    ends = (m.start() for m in _SENTENCE_END.finditer(text, start) if not ends_with_abbreviation(text, m.start() + 1))
+    end = next(ends, len(text))
     return (start, end) if end > start else None
 
 
@@ -282,7 +282,8 @@ def _sentence_before(text: str, head: int) -> Frag | None:
     line_start = text.rfind("\n", 0, end) + 1
     start = line_start
     for match in _SENTENCE_GAP.finditer(text, line_start, end):
-        start = match.end()
+        if not ends_with_abbreviation(text, match.start() + 1):
+            start = match.end()
     return (start, end) if end > start else None
 
 
