@@ -260,6 +260,9 @@ def test_ages_of_one_person_conflict():
     master = "The {} harbour master of Orvel resigned after the ferry collision."
     assert _number_conflicts("43-year-old", "44-year-old", master)
     assert not _number_conflicts("43-year-old", "43 years old", master)
+    first = "Harbour master Mara Velt, {}, resigned after the ferry collision at Orvel on Tuesday."
+    second = "Harbour master Mara Velt, {}, quit her post after the ferry collision at Orvel."
+    assert _number_conflicts("43", "44", first, second)   # the age after a name is about that name
     two = "The ferry crash killed {}, the port authority of Orvel said."
     assert not _number_conflicts("Ada Lind, 61, and Bea Moss, 48", "61-year-old Ada Lind and 48-year-old Bea Moss", two)
 

@@ -58,6 +58,7 @@ _ROUNDED_BY = {"°c": 0.6}            # a whole Fahrenheit degree converted, or 
 _CURRENCIES = frozenset(code.lower() for code in CURRENCIES.values())   # as units of values: "110000000000eur"
 _TIME_WORDS = frozenset({"early", "late", "earlier", "later", "overnight"})   # "died early Monday": not the event
 _RAW_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_APPOSITIVE = re.compile(r"((?:[A-Z][\w'’-]+\s+)*[A-Z][\w'’-]+),\s*$")   # the name before "Ann Lee, 43,"
 _DATE_VALUE = re.compile(r"(\d{4}|-)-(\d{2})(?:-(\d{2}))?")   # "2022-09-30", "2022-09", "--09-30", "--09"
 _YEAR_VALUE = re.compile(r"\d{4}")
 _CLOCK_VALUE = re.compile(r"\d{1,2}:\d{2}")
@@ -116,6 +117,8 @@ def find_numbers(analyses: list[Analysis]) -> list[Number]:
             before = _content(words_of(text[sentence.start : span.start]))[-_CONTEXT_WORDS:]
             surface = span.text_in(text)
             lead = text[sentence.start : span.start]
+            if kind not in WHEN_KINDS and text.startswith(",", span.end) and (name := _APPOSITIVE.search(lead)):
+                after = words_of(name.group(1)) + after   # "Ann Lee, 43," is about Ann Lee, as "43-year-old Ann Lee"
             event = _event(reversed(_RAW_WORD.findall(lead))) or _event(_RAW_WORD.findall(text, span.end, sentence.end))
             numbers.append(Number(article, span, surface, value, sentence, after, before,
                                   _hedge(lead[-20:], surface), kind in WHEN_KINDS, event))
