@@ -446,11 +446,12 @@ def test_a_statement_is_named_after_its_most_frequent_speaker_and_ties_go_to_the
 
 
 def test_a_quote_is_not_cut_after_a_title_or_an_initial():
-    text = "“The ferry is sound. Mr. Aalto and Dr. J. Rask have checked it,” she said."
+    text = "“The ferry is sound. Mr. Aalto and Dr. J. Rask checked it for the U.S. Coast Guard,” she said."
     article = _article(text, "Quay News")
     quote = Quote(id="q", article_id=article.id, kind="direct", content=[Span(article.id, 1, text.index("”"))])
     pieces = quote_units(Analysis(article, quotes=[quote]), quote, quoted_regions(text))
-    assert [piece for _, piece, _ in pieces] == ["The ferry is sound.", "Mr. Aalto and Dr. J. Rask have checked it"]
+    assert [piece for _, piece, _ in pieces] == [
+        "The ferry is sound.", "Mr. Aalto and Dr. J. Rask checked it for the U.S. Coast Guard"]
 
 
 def test_a_quote_of_common_words_another_outlet_quotes_is_not_unique(settings):

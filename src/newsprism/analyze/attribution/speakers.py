@@ -244,7 +244,7 @@ NAME_PARTICLES = r"(?:van|von|der|den|de|da|del|della|di|du|dos|le|la|bin|ibn|al
 # A sentence ends at . ! ? (and a closing quote mark) before a word that is not lower case, unless the period
 # belongs to an abbreviation or an initial ("Sen. Tom Harkin", "U.S. officials").
 _SENTENCE_BREAK = re.compile(rf"(?<![\w.])(?!{ABBREVIATED}\.)\w*[.!?][”\"’]?\s+(?![a-z])")
-_ABBREVIATION_END = re.compile(rf"(?<![\w.]){ABBREVIATED}\.$")
+_ABBREVIATION_END = re.compile(rf"(?:(?<![\w.]){ABBREVIATED}|\bU\.[SKN])\.$")   # "U.S." before "Senate"
 _NAME_RUN = re.compile(rf"{_WORD}(?:[ \t](?:{NAME_PARTICLES}[ \t])?{_WORD}){{0,5}}")
 
 
