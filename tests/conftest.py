@@ -60,3 +60,14 @@ def polnear_records(root: Path, start: str, end: str) -> list[dict]:
                             "title": row["title"], "published": f"{row['publication_date']}T12:00:00Z",
                             "text": path.read_text("utf-8", errors="replace")})
     return sorted(records, key=lambda r: r["url"])
+
+
+def transformers_minilm(layers: int) -> object:
+    """The reference the plain-torch MiniLM is tested against: a transformers `BertModel` (dev extra only) with the
+    package's weights of its lowest `layers` layers; skips the test when transformers is not installed."""
+    transformers = pytest.importorskip("transformers")
+    from newsprism.minilm import minilm_path, with_package_weights
+
+    config = transformers.BertConfig.from_pretrained(str(minilm_path()), num_hidden_layers=layers)
+    # loaded by hand: from_pretrained would report the unused pooler and layers on stderr
+    return with_package_weights(transformers.BertModel(config, add_pooling_layer=False), layers)

@@ -8,6 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
+from conftest import transformers_minilm
 from newsprism.analyze.attribution.encoder import (
     ENCODER_FILE,
     MAX_PIECES,
@@ -25,7 +26,7 @@ from newsprism.analyze.attribution.model import (
 from newsprism.analyze.attribution.tokens import paragraphs, tokens_of_text
 from newsprism.analyze.quotes import find_quotes
 from newsprism.errors import ModelError
-from newsprism.minilm import minilm_encoder, minilm_layers
+from newsprism.minilm import minilm_layers
 from newsprism.settings import load_settings
 
 TEXT = (
@@ -154,13 +155,12 @@ def test_corrupt_encoder_is_a_model_error_naming_the_file(tmp_path):
 
 
 def test_truncated_minilm_keeps_the_lowest_layers():
-    encoder = minilm_encoder(layers=2)
-    assert len(encoder.encoder.layer) == 2 and encoder.config.num_hidden_layers == 2
+    assert len(minilm_layers(2).encoder.layer) == 2 and len(minilm_layers().encoder.layer) == 6
 
 
 def test_plain_torch_layers_compute_what_transformers_computes():
     torch = pytest.importorskip("torch")
-    ours, reference = minilm_layers(2).eval(), minilm_encoder(layers=2).eval()
+    ours, reference = minilm_layers(2).eval(), transformers_minilm(2).eval()
     tok = wordpiece_tokenizer()
     rows = [tok.encode("The pier closes at dusk, the warden said.").ids, tok.encode("Rain again.").ids]
     ids = torch.zeros(2, len(rows[0]), dtype=torch.long)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import transformers_minilm
 from newsprism.compare.paraphrase import get_judge
 from newsprism.errors import ModelError
 from newsprism.minilm import pack_state, unpack_state
@@ -59,7 +60,7 @@ def test_pair_encoding_and_segments_match_transformers():
     torch = pytest.importorskip("torch")
     transformers = pytest.importorskip("transformers")
     from newsprism.compare.cross_encoder import MAX_LENGTH, encode, tokenizer
-    from newsprism.minilm import minilm_encoder, minilm_layers, minilm_path
+    from newsprism.minilm import minilm_layers, minilm_path
 
     pairs = PAIRS + [("word " * 150, "another " * 120)]       # one pair cut to MAX_LENGTH, longest side first
     ours = encode(tokenizer(), pairs)
@@ -70,7 +71,7 @@ def test_pair_encoding_and_segments_match_transformers():
         assert torch.equal(ours[key], reference[key])
     with torch.inference_mode():
         mine = minilm_layers(2).eval()(ours["input_ids"], ours["attention_mask"], ours["token_type_ids"])
-        theirs = minilm_encoder(layers=2).eval()(**reference).last_hidden_state
+        theirs = transformers_minilm(2).eval()(**reference).last_hidden_state
     real = ours["attention_mask"].bool()
     assert torch.allclose(mine[real], theirs[real], atol=1e-5)
 

