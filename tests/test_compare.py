@@ -445,13 +445,15 @@ def test_a_statement_is_named_after_its_most_frequent_speaker_and_ties_go_to_the
     assert group_speaker([unit(i, n) for i, n in enumerate(["Dara Quill", "Quill", "Quill"])]) == "Quill"
 
 
-def test_a_quote_is_not_cut_after_a_title_or_an_initial():
-    text = "“The ferry is sound. Mr. Aalto and Dr. J. Rask checked it for the U.S. Coast Guard,” she said."
+def test_a_quote_is_not_cut_after_a_title_an_initial_or_a_month_before_a_day():
+    text = ("“The ferry is sound. Mr. Aalto and Dr. J. Rask checked it for the U.S. Coast Guard on Sept. 12. "
+            "We sail in Sept. Not before,” she said.")
     article = _article(text, "Quay News")
     quote = Quote(id="q", article_id=article.id, kind="direct", content=[Span(article.id, 1, text.index("”"))])
     pieces = quote_units(Analysis(article, quotes=[quote]), quote, quoted_regions(text))
     assert [piece for _, piece, _ in pieces] == [
-        "The ferry is sound.", "Mr. Aalto and Dr. J. Rask checked it for the U.S. Coast Guard"]
+        "The ferry is sound.", "Mr. Aalto and Dr. J. Rask checked it for the U.S. Coast Guard on Sept. 12.",
+        "We sail in Sept.", "Not before"]
 
 
 def test_a_quote_of_common_words_another_outlet_quotes_is_not_unique(settings):
@@ -464,3 +466,20 @@ def test_a_quote_of_common_words_another_outlet_quotes_is_not_unique(settings):
     found = compare_articles(analyses, resolve_entities(analyses), settings).findings
     unique_quotes = [f.detail["text"] for f in found if f.kind == "unique" and f.detail["what"] == "quote"]
     assert len(unique_quotes) == 1 and "maintenance logs" in unique_quotes[0]
+
+
+def test_a_quoted_phrase_between_clauses_is_compared_and_an_unshared_clause_is_not(settings):
+    # The second outlet quotes three parts of the speech; only the last two are what the first outlet quotes.
+    whole = ("Mayor Varga on the valley\n\n"
+             "Mayor Ines Varga spoke of \"shuttered mills scattered like gravestones across the valley\" in her "
+             "speech to the county council on Friday evening.\n")
+    pieces = ("Varga paints a bleak valley\n\n"
+              "Mayor Ines Varga described a valley where young families are \"stuck in debt in the old river "
+              "towns,\" where \"shuttered mills\" are \"scattered like gravestones across the valley.\"\n")
+    analyses = list(analyze_articles([_article(whole, "Quay News"), _article(pieces, "Bay Daily")], settings))
+    verdicts = [f for f in compare_articles(analyses, resolve_entities(analyses), settings).findings
+                if f.kind in ("verbatim", "variant", "altered")]
+    assert [f.kind for f in verdicts] in (["verbatim"], ["variant"])
+    assert all("shuttered mills" in text for text in verdicts[0].detail["texts"])
+    assert "stuck in debt" not in verdicts[0].detail["texts"][1]
+    assert verdicts[0].detail["partial_quote"]

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from newsprism.analyze.attribution.quotemarks import quoted_regions
 from newsprism.compare.numbers import Number
 from newsprism.compare.units import QUOTE_MARKS, STOPWORDS, WORD, Unit, content_words, words_of
-from newsprism.compare.verdict import quoted_by_both, same_words
+from newsprism.compare.verdict import quoted_by_both, same_words, words_in_common
 from newsprism.models import Analysis, Finding, Mention, Span
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,7 @@ UNIQUE_SENTENCES_PER_ARTICLE = 5     # the most informative unaligned sentences 
 MIN_OMITTED_ARTICLES = 3             # omissions only mean something when several others agree
 SHARED_QUOTED_RUN = 4                # quoted words in a row (two of them content words) that show a quote is there
 SHARED_TEXT_RUN = 6                  # the same, three of them content words, anywhere in the text (no quote marks)
+MIN_REWORDED_WORDS = 2               # words an unaligned sentence shares with the other side to count as reworded
 
 
 def quoted(units: list[Unit]) -> bool:
@@ -44,6 +45,17 @@ def joined_text(units: list[Unit]) -> str:
     return " ".join(u.text for u in units)
 
 
+def quoted_spans(units: list[Unit]) -> list[Span]:
+    """The speaker's words of each piece: its quoted phrases when it has them (the rest is the reporter's)."""
+    return [span for unit in units for span in (unit.phrases or [unit.span])]
+
+
+def spoken_text(units: list[Unit]) -> str:
+    """The speaker's words of the pieces (`quoted_spans`), as one text without quote marks."""
+    return " ".join(unit.text[span.start - unit.span.start : span.end - unit.span.start].strip(QUOTE_MARKS + " ")
+                    for unit in units for span in (unit.phrases or [unit.span]))
+
+
 def group_speaker(units: list[Unit]) -> str | None:
     """The most frequent known speaker of a group's quotes; of equally frequent ones the longest ("Elizabeth
     Warren" over "Warren"), then the first alphabetically, so the choice never depends on set order."""
@@ -61,7 +73,7 @@ class _Pair(NamedTuple):
     text_a: str
     text_b: str
     phrase_only: bool       # one side quotes only a phrase: judged against the other's matching words
-    one_quotes_more: bool   # words at an end only one side quotes were left out of the texts
+    one_quotes_more: bool   # words or sentences only one side quotes were left out of the texts
 
 
 def verdict_findings(
@@ -71,8 +83,9 @@ def verdict_findings(
     """One verbatim/variant/altered finding per article pair inside each quote group.
 
     A piece one side of the pair lacks but a third article carries is left out of that pair's texts: dropping
-    it is an omission (reported as such), not a rewording of what both sides quote. Likewise the words at either
-    end that only one side quotes ("As I told the council, ..." before the sentence both carry). When one side puts
+    it is an omission (reported as such), not a rewording of what both sides quote. Likewise a sentence aligned
+    with nothing that brings no words the other side has (`_reworded_or_linked`), and the words at either end
+    that only one side quotes ("As I told the council, ..." before the sentence both carry). When one side puts
     only a phrase in quotation marks, that phrase is judged against the matching words of the other side's
     quote, and only a lexical change of meaning (not the paraphrase around it) makes it altered. Two articles
     whose pieces are aligned only through a third are compared only when they quote the same words.
@@ -86,14 +99,17 @@ def verdict_findings(
         per_article = {a: units for a, units in per_article.items() if units}
         speaker = group_speaker(group)
         for a, b in combinations(sorted(per_article), 2):
-            units_a = _shared_pieces(per_article[a], b, partners, article_of)
-            units_b = _shared_pieces(per_article[b], a, partners, article_of)
+            shared_pieces_a = _shared_pieces(per_article[a], b, partners, article_of)
+            shared_pieces_b = _shared_pieces(per_article[b], a, partners, article_of)
+            units_a = _reworded_or_linked(shared_pieces_a, shared_pieces_b, partners)
+            units_b = _reworded_or_linked(shared_pieces_b, shared_pieces_a, partners)
+            dropped = len(units_a) + len(units_b) < len(shared_pieces_a) + len(shared_pieces_b)
             spans_a, spans_b, text_a, text_b, phrase_only = _compared_words(units_a, units_b, analyses)
             shared_a, shared_b = (text_a, text_b) if phrase_only else quoted_by_both(text_a, text_b)
             if not _linked(per_article[a], b, partners, article_of) and not same_words(shared_a, shared_b):
                 continue  # joined only through a third article: each may quote another part of what it carries
             pairs.append(_Pair(statement_id, speaker, spans_a, spans_b, shared_a, shared_b, phrase_only,
-                               (shared_a, shared_b) != (text_a, text_b)))
+                               dropped or (shared_a, shared_b) != (text_a, text_b)))
     whole = [i for i, pair in enumerate(pairs) if not pair.phrase_only]
     phrases = [i for i, pair in enumerate(pairs) if pair.phrase_only]
     verdicts: dict[int, Any] = {}
@@ -144,7 +160,7 @@ def _compared_words(
             pair = (phrases, [window]) if phrases_a else ([window], phrases)
             texts = [" ".join(_clean(s, analyses, units_a + units_b) for s in side) for side in pair]
             return pair[0], pair[1], texts[0], texts[1], True
-    return [u.span for u in units_a], [u.span for u in units_b], joined_text(units_a), joined_text(units_b), False
+    return quoted_spans(units_a), quoted_spans(units_b), spoken_text(units_a), spoken_text(units_b), False
 
 
 def _clean(span: Span, analyses: list[Analysis], units: list[Unit]) -> str:
@@ -186,6 +202,23 @@ def _shared_pieces(units: list[Unit], other: int, partners: dict[int, set[int]],
         linked = {article_of[p] for p in partners.get(unit.index, ())}
         if other in linked or not linked - {other}:
             kept.append(unit)
+    return kept or units
+
+
+def _reworded_or_linked(units: list[Unit], others: list[Unit], partners: dict[int, set[int]]) -> list[Unit]:
+    """`units` without the pieces aligned with nothing whose words the other side lacks.
+
+    A sentence aligned with nothing may still be there, reworded inside a neighbouring sentence of the other
+    side ("It was not done because..." within "It did not come into force only because..."): kept when it
+    brings `MIN_REWORDED_WORDS` more words in common with the other side. Otherwise the other side does not
+    carry it, which is an omission, not a change of the words both quote. A quoted phrase is tested the same
+    way even when aligned: its alignment rests on the reporter's words around it.
+    """
+    other_text = spoken_text(others)
+    everything = words_in_common(spoken_text(units), other_text)
+    kept = [u for u in units if (u.index in partners and not u.phrases)
+            or everything - words_in_common(spoken_text([v for v in units if v is not u]), other_text)
+            >= MIN_REWORDED_WORDS]
     return kept or units
 
 

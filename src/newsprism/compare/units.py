@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -100,15 +101,10 @@ def _marked_parts(span: Span, regions: list[tuple[int, int]], text: str, kind: s
     clauses = [(s, e) for s, e in inner if len(words_of(text[s:e])) >= MIN_CLAUSE_WORDS]
     if not clauses:
         return [(span.start, span.end, bool(inner))]
-    parts, cursor = [], span.start
-    for s, e in clauses:
-        if s > cursor:
-            parts.append((cursor, s, False))
-        parts.append((s, e, True))
-        cursor = e
-    if cursor < span.end:
-        parts.append((cursor, span.end, False))
-    return parts
+    # the clauses and the reporter's words between them, marked when they hold a quoted phrase ("where
+    # “rusted-out factories” are")
+    bounds = sorted({span.start, span.end, *(x for clause in clauses for x in clause)})
+    return [(s, e, any(s <= rs < e for rs, _ in inner)) for s, e in pairwise(bounds)]
 
 
 def narrative_sentences(analysis: Analysis) -> list[Span]:

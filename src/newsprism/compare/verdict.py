@@ -244,6 +244,12 @@ def same_words(a: str, b: str) -> bool:
     return [t.key for t in tokenize(a)] == [t.key for t in tokenize(b)]
 
 
+def words_in_common(a: str, b: str) -> int:
+    """How many words the two texts share, in order (the words the diff keeps)."""
+    ta, tb = tokenize(a), tokenize(b)
+    return sum(i2 - i1 for op, i1, i2, _, _ in _opcodes(ta, tb) if op == "equal")
+
+
 def _opcodes(a: list[_Token], b: list[_Token]) -> list[Opcode]:
     """How to turn one token list into the other, word by word (difflib opcodes on the compared forms)."""
     return difflib.SequenceMatcher(None, [t.key for t in a], [t.key for t in b], autojunk=False).get_opcodes()
@@ -528,4 +534,4 @@ def classify_pair(a: str, b: str, *, same_name: SameName | None = None) -> PairV
 
 
 __all__ = ["PairVerdict", "classify_pair", "classify_pairs", "meaning_changes", "quoted_by_both", "same_words", "tokenize",
-           "word_diff"]
+           "word_diff", "words_in_common"]

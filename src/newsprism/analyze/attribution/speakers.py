@@ -245,12 +245,17 @@ NAME_PARTICLES = r"(?:van|von|der|den|de|da|del|della|di|du|dos|le|la|bin|ibn|al
 # belongs to an abbreviation or an initial ("Sen. Tom Harkin", "U.S. officials").
 _SENTENCE_BREAK = re.compile(rf"(?<![\w.])(?!{ABBREVIATED}\.)\w*[.!?][”\"’]?\s+(?![a-z])")
 _ABBREVIATION_END = re.compile(rf"(?:(?<![\w.]){ABBREVIATED}|\bU\.[SKN])\.$")   # "U.S." before "Senate"
+_MONTH_END = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\.$")
+_DAY_AFTER = re.compile(r"[”\"’']?\s+\d")
 _NAME_RUN = re.compile(rf"{_WORD}(?:[ \t](?:{NAME_PARTICLES}[ \t])?{_WORD}){{0,5}}")
 
 
 def ends_with_abbreviation(text: str, end: int) -> bool:
-    """Whether `text[:end]` ends with a title or an initial and its period ("Sen.", "J."): no sentence end."""
-    return _ABBREVIATION_END.search(text, max(0, end - 6), end) is not None
+    """Whether `text[:end]` ends with a title or an initial and its period ("Sen.", "J."), or with a month's
+    before a day ("Sept. 11"): no sentence end."""
+    if _ABBREVIATION_END.search(text, max(0, end - 6), end):
+        return True
+    return bool(_MONTH_END.search(text, max(0, end - 6), end) and _DAY_AFTER.match(text, end))
 
 
 def _split_possessives(words: list[str]) -> list[list[str]]:
