@@ -483,3 +483,19 @@ def test_a_quoted_phrase_between_clauses_is_compared_and_an_unshared_clause_is_n
     assert all("shuttered mills" in text for text in verdicts[0].detail["texts"])
     assert "stuck in debt" not in verdicts[0].detail["texts"][1]
     assert verdicts[0].detail["partial_quote"]
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("\"There is no question that the valley must win the fight against the river,\" chief engineer Dana "
+     "Whitcombe said on Monday.",
+     "Chief engineer Dana Whitcombe said on Monday: \"It is a fight against the river we have to win.\""),
+    ("\"The agency has not changed its position on the spillway,\" chief engineer Dana Whitcombe said on Monday.",
+     "\"The agency is as committed as we have ever been to fighting to protect the spillway,\" chief engineer "
+     "Dana Whitcombe said on Monday."),
+])
+def test_two_statements_on_one_subject_get_no_verdict(settings, first, second):
+    # Aligned by their subject, judged different, sharing under half their words: neither rewords the other.
+    articles = [_article(f"Dam works\n\n{first}\n", "Quay News"), _article(f"Dam works\n\n{second}\n", "Bay Daily")]
+    analyses = list(analyze_articles(articles, settings))
+    found = compare_articles(analyses, resolve_entities(analyses), settings).findings
+    assert [f for f in found if f.kind in ("verbatim", "variant", "altered")] == []

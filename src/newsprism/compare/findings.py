@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from newsprism.analyze.attribution.quotemarks import quoted_regions
 from newsprism.compare.numbers import Number
 from newsprism.compare.units import QUOTE_MARKS, STOPWORDS, WORD, Unit, content_words, words_of
-from newsprism.compare.verdict import quoted_by_both, same_words, words_in_common
+from newsprism.compare.verdict import quoted_by_both, same_words, share_in_common, words_in_common
 from newsprism.models import Analysis, Finding, Mention, Span
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ MIN_OMITTED_ARTICLES = 3             # omissions only mean something when severa
 SHARED_QUOTED_RUN = 4                # quoted words in a row (two of them content words) that show a quote is there
 SHARED_TEXT_RUN = 6                  # the same, three of them content words, anywhere in the text (no quote marks)
 MIN_REWORDED_WORDS = 2               # words an unaligned sentence shares with the other side to count as reworded
+MIN_SHARED_SHARE = 0.5               # share of its words a pair the judge reads as different must have in common
 
 
 def quoted(units: list[Unit]) -> bool:
@@ -88,7 +89,10 @@ def verdict_findings(
     that only one side quotes ("As I told the council, ..." before the sentence both carry). When one side puts
     only a phrase in quotation marks, that phrase is judged against the matching words of the other side's
     quote, and only a lexical change of meaning (not the paraphrase around it) makes it altered. Two articles
-    whose pieces are aligned only through a third are compared only when they quote the same words.
+    whose pieces are aligned only through a third are compared only when they quote the same words. A pair the
+    judge reads as two statements that shares under half its words (`MIN_SHARED_SHARE`) gets no verdict: the
+    pieces were aligned by their subject ("America must win the war on terror" / "a war we have to win"), and
+    neither rewords the other.
     """
     article_of = {u.index: u.article for g in groups for u in g}
     pairs: list[_Pair] = []
@@ -121,6 +125,8 @@ def verdict_findings(
     findings = []
     for i, pair in enumerate(pairs):
         verdict = verdicts[i]
+        if not verdict.same_meaning and share_in_common(pair.text_a, pair.text_b) < MIN_SHARED_SHARE:
+            continue  # two statements on one topic, aligned by their subject: neither rewords the other
         findings.append(Finding(
             kind=verdict.verdict,
             evidence=pair.spans_a + pair.spans_b,

@@ -250,6 +250,12 @@ def words_in_common(a: str, b: str) -> int:
     return sum(i2 - i1 for op, i1, i2, _, _ in _opcodes(ta, tb) if op == "equal")
 
 
+def share_in_common(a: str, b: str) -> float:
+    """The share of the shorter text's words that the two have in common, in order (0 when one has none)."""
+    shorter = min(len(tokenize(a)), len(tokenize(b)))
+    return words_in_common(a, b) / shorter if shorter else 0.0
+
+
 def _opcodes(a: list[_Token], b: list[_Token]) -> list[Opcode]:
     """How to turn one token list into the other, word by word (difflib opcodes on the compared forms)."""
     return difflib.SequenceMatcher(None, [t.key for t in a], [t.key for t in b], autojunk=False).get_opcodes()
@@ -533,5 +539,5 @@ def classify_pair(a: str, b: str, *, same_name: SameName | None = None) -> PairV
     return classify_pairs([(a, b)], same_name=same_name)[0]
 
 
-__all__ = ["PairVerdict", "classify_pair", "classify_pairs", "meaning_changes", "quoted_by_both", "same_words", "tokenize",
-           "word_diff", "words_in_common"]
+__all__ = ["PairVerdict", "classify_pair", "classify_pairs", "meaning_changes", "quoted_by_both", "same_words",
+           "share_in_common", "tokenize", "word_diff", "words_in_common"]
