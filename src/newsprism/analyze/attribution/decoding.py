@@ -18,7 +18,11 @@ from dataclasses import dataclass, field
 
 from newsprism.analyze.attribution.model import TaggedParagraph
 from newsprism.analyze.attribution.quotemarks import QUOTE_CHARS
-from newsprism.analyze.attribution.speakers import ABBREVIATED, NAME_PARTICLES, ends_with_abbreviation
+from newsprism.analyze.attribution.speakers import (
+    NAME_PARTICLES,
+    SENTENCE_BREAK,
+    ends_with_abbreviation,
+)
 
 Frag = tuple[int, int]
 
@@ -79,7 +83,7 @@ def _nearest_cue(span: RawSpan, cues: list[RawSpan], text: str) -> RawSpan | Non
     def distance(cue: RawSpan) -> tuple[bool, int]:
         gap = cue.first - span.last if cue.first > span.last else span.first - cue.last
         between = text[span.end : cue.start + 1] if span.end <= cue.start else text[cue.end : span.start + 2]
-        return bool(_SENTENCE_BREAK.search(between)), gap
+        return bool(SENTENCE_BREAK.search(between)), gap
 
     return min(cues, key=distance)
 
@@ -135,15 +139,12 @@ def _first_offset(attribution: Attribution) -> int:
     return min(starts)
 
 
-_SENTENCE_BREAK = re.compile(rf"(?<![\w.])(?!{ABBREVIATED}\.)\w*[.!?][”\"’)]?\s+[“\"‘']*[A-Z]")
-
-
 def _other_sentence(span: RawSpan, cue: RawSpan, text: str) -> bool:
     """An unquoted span separated from its cue by a sentence end belongs to another statement."""
     if text[span.start] in QUOTE_CHARS:
         return False
     between = text[span.end : cue.start + 1] if span.end <= cue.start else text[cue.end : span.start + 1]
-    return bool(_SENTENCE_BREAK.search(between))
+    return bool(SENTENCE_BREAK.search(between))
 
 
 def _merge_open_quotes_forward(attributions: list[Attribution], text: str) -> list[Attribution]:

@@ -238,13 +238,13 @@ def titles_around(text: str, start: int, end: int) -> set[str]:
 
 
 # Written with a period mid-sentence ("Sens. Dick Durbin", "U.S. officials").
-ABBREVIATED = r"(?:Mrs?|Ms|Dr|Sens?|Reps?|Govs?|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Rev|Prof|Jr|Sr|St|[A-Z])"
-_WORD = rf"(?:{ABBREVIATED}\.|[A-Z][\w'’-]*)"
+_ABBREVIATED = r"(?:Mrs?|Ms|Dr|Sens?|Reps?|Govs?|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Rev|Prof|Jr|Sr|St|[A-Z])"
+_WORD = rf"(?:{_ABBREVIATED}\.|[A-Z][\w'’-]*)"
 NAME_PARTICLES = r"(?:van|von|der|den|de|da|del|della|di|du|dos|le|la|bin|ibn|al)"  # "Jonas de Vries"
-# A sentence ends at . ! ? (and a closing quote mark) before a word that is not lower case, unless the period
-# belongs to an abbreviation or an initial ("Sen. Tom Harkin", "U.S. officials").
-_SENTENCE_BREAK = re.compile(rf"(?<![\w.])(?!{ABBREVIATED}\.)\w*[.!?][”\"’]?\s+(?![a-z])")
-_ABBREVIATION_END = re.compile(rf"(?:(?<![\w.]){ABBREVIATED}|\bU\.[SKN])\.$")   # "U.S." before "Senate"
+# A sentence ends at . ! ? (and a closing quote mark or bracket) before a capital, maybe after an opening quote
+# mark, unless the period belongs to an abbreviation or an initial ("Sen. Tom Harkin", "U.S. officials").
+SENTENCE_BREAK = re.compile(rf"(?<![\w.])(?!{_ABBREVIATED}\.)\w*[.!?][”\"’)]?\s+(?=[“\"‘'(]*[A-Z])")
+_ABBREVIATION_END = re.compile(rf"(?:(?<![\w.]){_ABBREVIATED}|\bU\.[SKN])\.$")   # "U.S." before "Senate"
 _MONTH_END = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\.$")
 _DAY_AFTER = re.compile(r"[”\"’']?\s+\d")
 _NAME_RUN = re.compile(rf"{_WORD}(?:[ \t](?:{NAME_PARTICLES}[ \t])?{_WORD}){{0,5}}")
@@ -489,7 +489,7 @@ class SpeakerResolver:
     def _sentence_start(self, position: int) -> int:
         """Start of the sentence holding `position` (a paragraph break also starts one)."""
         line_start = self.text.rfind("\n", 0, position) + 1
-        breaks = [m.end() for m in _SENTENCE_BREAK.finditer(self.text[line_start:position])]
+        breaks = [m.end() for m in SENTENCE_BREAK.finditer(self.text[line_start : position + 1])]
         return line_start + (breaks[-1] if breaks else 0)
 
     def _opening_person(self, start: int, end: int) -> Person | None:
