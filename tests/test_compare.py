@@ -499,3 +499,18 @@ def test_two_statements_on_one_subject_get_no_verdict(settings, first, second):
     analyses = list(analyze_articles(articles, settings))
     found = compare_articles(analyses, resolve_entities(analyses), settings).findings
     assert [f for f in found if f.kind in ("verbatim", "variant", "altered")] == []
+
+
+def test_two_quotes_given_in_the_other_order_are_moved_not_reworded(settings):
+    in_order = ("Ferry to dock at north quay\n\n"
+                "\"The old pier must close before the winter storms arrive. From Monday the ferry will not stop at "
+                "the old pier but at the north quay,\" harbour master Ida Lund said on Friday.\n")
+    reversed_order = ("Harbour moves the ferry\n\n"
+                      "\"From Monday the ferry will not stop at the old pier but at the north quay,\" harbour master "
+                      "Ida Lund said on Friday.\n\nThe pier was built in 1911. \"The old pier must close before the "
+                      "winter storms arrive,\" Lund added.\n")
+    analyses = list(analyze_articles([_article(in_order, "Quay News"), _article(reversed_order, "Bay Daily")],
+                                     settings))
+    verdicts = [f for f in compare_articles(analyses, resolve_entities(analyses), settings).findings
+                if f.kind in ("verbatim", "variant", "altered")]
+    assert [f.kind for f in verdicts] == ["verbatim"]

@@ -37,6 +37,10 @@ class Alignment:
         key = (a, b) if a < b else (b, a)
         self.links[key] = max(score, self.links.get(key, 0.0))
 
+    def score(self, a: int, b: int) -> float:
+        """The link score of two units, 0 when they are not linked."""
+        return self.links.get((a, b) if a < b else (b, a), 0.0)
+
     def partners(self) -> dict[int, set[int]]:
         """Unit index -> indexes of units linked to it."""
         out: dict[int, set[int]] = {}

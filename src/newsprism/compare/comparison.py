@@ -79,7 +79,7 @@ def compare_articles(analyses: list[Analysis], entities: list[Entity], settings:
     conflicting_values = {(n.article, n.value) for group in conflicting for n in group}
     in_conflict = {id(n) for n in numbers if (n.article, n.value) in conflicting_values}
     partners = alignment.partners()
-    findings = verdict_findings(groups, statement_ids, partners, analyses, _classifier(same_name))
+    findings = verdict_findings(groups, statement_ids, partners, analyses, _classifier(same_name), alignment.score)
     findings += conflict_findings(conflicting, analyses)
     findings += name_conflict_findings(name_conflicts(units, alignment.links, analyses, same_name), analyses)
     facts = unique_fact_findings(unique_numbers(numbers, in_conflict, texts), analyses)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import combinations
@@ -79,20 +80,21 @@ class _Pair(NamedTuple):
 
 def verdict_findings(
     groups: list[list[Unit]], statement_ids: list[str], partners: dict[int, set[int]], analyses: list[Analysis],
-    classify: Callable[..., list[Any]],
+    classify: Callable[..., list[Any]], link_score: Callable[[int, int], float],
 ) -> list[Finding]:
     """One verbatim/variant/altered finding per article pair inside each quote group.
 
     A piece one side of the pair lacks but a third article carries is left out of that pair's texts: dropping
     it is an omission (reported as such), not a rewording of what both sides quote. Likewise a sentence aligned
     with nothing that brings no words the other side has (`_reworded_or_linked`), and the words at either end
-    that only one side quotes ("As I told the council, ..." before the sentence both carry). When one side puts
-    only a phrase in quotation marks, that phrase is judged against the matching words of the other side's
-    quote, and only a lexical change of meaning (not the paraphrase around it) makes it altered. Two articles
-    whose pieces are aligned only through a third are compared only when they quote the same words. A pair the
-    judge reads as two statements that shares under half its words (`MIN_SHARED_SHARE`) gets no verdict: the
-    pieces were aligned by their subject ("America must win the war on terror" / "a war we have to win"), and
-    neither rewords the other.
+    that only one side quotes ("As I told the council, ..." before the sentence both carry). Quotes one side
+    gives in another order are compared in the other side's order (`link_score`: the alignment's scores).
+    When one side puts only a phrase in quotation marks, that phrase is judged against the matching words of the
+    other side's quote, and only a lexical change of meaning (not the paraphrase around it) makes it altered.
+    Two articles whose pieces are aligned only through a third are compared only when they quote the same
+    words. A pair the judge reads as two statements that shares under half its words (`MIN_SHARED_SHARE`) gets
+    no verdict: the pieces were aligned by their subject ("America must win the war on terror" / "a war we have
+    to win"), and neither rewords the other.
     """
     article_of = {u.index: u.article for g in groups for u in g}
     pairs: list[_Pair] = []
@@ -108,6 +110,7 @@ def verdict_findings(
             units_a = _reworded_or_linked(shared_pieces_a, shared_pieces_b, partners)
             units_b = _reworded_or_linked(shared_pieces_b, shared_pieces_a, partners)
             dropped = len(units_a) + len(units_b) < len(shared_pieces_a) + len(shared_pieces_b)
+            units_b = _quotes_in_partner_order(units_b, units_a, link_score)
             spans_a, spans_b, text_a, text_b, phrase_only = _compared_words(units_a, units_b, analyses)
             shared_a, shared_b = (text_a, text_b) if phrase_only else quoted_by_both(text_a, text_b)
             if not _linked(per_article[a], b, partners, article_of) and not same_words(shared_a, shared_b):
@@ -226,6 +229,26 @@ def _reworded_or_linked(units: list[Unit], others: list[Unit], partners: dict[in
             or everything - words_in_common(spoken_text([v for v in units if v is not u]), other_text)
             >= MIN_REWORDED_WORDS]
     return kept or units
+
+
+def _quotes_in_partner_order(units: list[Unit], others: list[Unit], link_score: Callable[[int, int], float]
+                             ) -> list[Unit]:
+    """`units` with each quote's pieces kept together and the quotes put in the order of the pieces of `others`
+    they match best: two quotes one outlet gives in the other order were moved, not reworded."""
+
+    def first_match(block: list[Unit]) -> float:
+        positions = []
+        for unit in block:
+            score, position = max(((link_score(unit.index, other.index), -i) for i, other in enumerate(others)),
+                                  default=(0.0, 0))
+            if score > 0:
+                positions.append(-position)
+        return min(positions, default=math.inf)
+
+    blocks: dict[int, list[Unit]] = {}
+    for unit in units:
+        blocks.setdefault(id(unit.quote), []).append(unit)
+    return [unit for block in sorted(blocks.values(), key=first_match) for unit in block]
 
 
 def conflict_findings(groups: list[list[Number]], analyses: list[Analysis]) -> list[Finding]:
