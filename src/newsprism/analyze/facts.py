@@ -299,7 +299,7 @@ def _date(clean: str, year: int | None) -> tuple[str, float | str, str] | None:
         value = parse_number(age["number"])
         unit = "" if age["unit"] == "year" else UNITS[age["unit"]]   # "a 43-year-old" is "Lee, 43,"
         return None if value is None else ("age", value, unit)
-    words = clean.replace(",", " ").split()
+    words = [_without_abbreviation_dot(w) for w in clean.replace(",", " ").split()]   # "sept. 11", "dec. 22"
     # "30 months", "three weeks", "a 20-year career": a duration
     if len(words) == 1 and (compound := _COMPOUND_DURATION_RE.fullmatch(clean)):
         words = [compound["number"], compound["unit"]]
@@ -322,6 +322,10 @@ def _date(clean: str, year: int | None) -> tuple[str, float | str, str] | None:
     if years:
         return ("year", float(years[0]), "")
     return None
+
+
+def _without_abbreviation_dot(word: str) -> str:
+    return word[:-1] if word.endswith(".") and word[:-1] in MONTHS else word
 
 
 def fact_context(analysis: Analysis, fact: Fact, before: int = 2, after: int = 3) -> str:
