@@ -63,6 +63,13 @@ def _article(text: str, outlet: str) -> Article:
     return Article(id=article_id_for(None, text), text=text, outlet=outlet, source_ref=outlet)
 
 
+def _pair_verdicts(settings, first: str, second: str) -> list:
+    """The verbatim / variant / altered findings of two invented articles from two outlets."""
+    analyses = list(analyze_articles([_article(first, "Quay News"), _article(second, "Bay Daily")], settings))
+    return [f for f in compare_articles(analyses, resolve_entities(analyses), settings).findings
+            if f.kind in ("verbatim", "variant", "altered")]
+
+
 @pytest.fixture(scope="module")
 def comparison():
     from newsprism.settings import load_settings
@@ -401,9 +408,7 @@ def test_quoting_less_of_a_statement_is_not_a_rewording(settings):
     shorter = ("Harbour moves the ferry\n\n"
                "The old pier is closing. \"From Monday the ferry will dock at the north quay,\" harbour master "
                "Ida Lund said.\n")
-    analyses = list(analyze_articles([_article(fuller, "Quay News"), _article(shorter, "Bay Daily")], settings))
-    verdicts = [f for f in compare_articles(analyses, resolve_entities(analyses), settings).findings
-                if f.kind in ("verbatim", "variant", "altered")]
+    verdicts = _pair_verdicts(settings, fuller, shorter)
     assert [f.kind for f in verdicts] == ["verbatim"]
     assert verdicts[0].detail["partial_quote"]
     assert verdicts[0].detail["texts"][0] == "From Monday the ferry will dock at the north quay"
@@ -425,9 +430,7 @@ def test_two_outlets_quoting_one_phrase_are_judged_on_the_phrase(settings):
              "any time.\n")
     second = ("Old pier shut\n\n"
               "Harbour master Ida Lund said the old pier, a \"rotten relic\", might fall into the harbour soon.\n")
-    analyses = list(analyze_articles([_article(first, "Quay News"), _article(second, "Bay Daily")], settings))
-    verdicts = [f for f in compare_articles(analyses, resolve_entities(analyses), settings).findings
-                if f.kind in ("verbatim", "variant", "altered")]
+    verdicts = _pair_verdicts(settings, first, second)
     assert [(f.kind, f.detail["texts"]) for f in verdicts] == [("verbatim", ["rotten relic", "rotten relic"])]
 
 
@@ -476,9 +479,7 @@ def test_a_quoted_phrase_between_clauses_is_compared_and_an_unshared_clause_is_n
     pieces = ("Varga paints a bleak valley\n\n"
               "Mayor Ines Varga described a valley where young families are \"stuck in debt in the old river "
               "towns,\" where \"shuttered mills\" are \"scattered like gravestones across the valley.\"\n")
-    analyses = list(analyze_articles([_article(whole, "Quay News"), _article(pieces, "Bay Daily")], settings))
-    verdicts = [f for f in compare_articles(analyses, resolve_entities(analyses), settings).findings
-                if f.kind in ("verbatim", "variant", "altered")]
+    verdicts = _pair_verdicts(settings, whole, pieces)
     assert [f.kind for f in verdicts] in (["verbatim"], ["variant"])
     assert all("shuttered mills" in text for text in verdicts[0].detail["texts"])
     assert "stuck in debt" not in verdicts[0].detail["texts"][1]
@@ -495,10 +496,7 @@ def test_a_quoted_phrase_between_clauses_is_compared_and_an_unshared_clause_is_n
 ])
 def test_two_statements_on_one_subject_get_no_verdict(settings, first, second):
     # Aligned by their subject, judged different, sharing under half their words: neither rewords the other.
-    articles = [_article(f"Dam works\n\n{first}\n", "Quay News"), _article(f"Dam works\n\n{second}\n", "Bay Daily")]
-    analyses = list(analyze_articles(articles, settings))
-    found = compare_articles(analyses, resolve_entities(analyses), settings).findings
-    assert [f for f in found if f.kind in ("verbatim", "variant", "altered")] == []
+    assert _pair_verdicts(settings, f"Dam works\n\n{first}\n", f"Dam works\n\n{second}\n") == []
 
 
 def test_two_quotes_given_in_the_other_order_are_moved_not_reworded(settings):
@@ -509,8 +507,5 @@ def test_two_quotes_given_in_the_other_order_are_moved_not_reworded(settings):
                       "\"From Monday the ferry will not stop at the old pier but at the north quay,\" harbour master "
                       "Ida Lund said on Friday.\n\nThe pier was built in 1911. \"The old pier must close before the "
                       "winter storms arrive,\" Lund added.\n")
-    analyses = list(analyze_articles([_article(in_order, "Quay News"), _article(reversed_order, "Bay Daily")],
-                                     settings))
-    verdicts = [f for f in compare_articles(analyses, resolve_entities(analyses), settings).findings
-                if f.kind in ("verbatim", "variant", "altered")]
+    verdicts = _pair_verdicts(settings, in_order, reversed_order)
     assert [f.kind for f in verdicts] == ["verbatim"]
