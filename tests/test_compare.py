@@ -509,3 +509,16 @@ def test_two_quotes_given_in_the_other_order_are_moved_not_reworded(settings):
                       "winter storms arrive,\" Lund added.\n")
     verdicts = _pair_verdicts(settings, in_order, reversed_order)
     assert [f.kind for f in verdicts] == ["verbatim"]
+
+
+def test_a_fragment_quoted_on_its_own_leaves_out_the_rest_of_the_sentence(settings):
+    # The second outlet quotes "a night at the pub" apart from the sentence: the "not" before it was left out
+    # where its quote was cut, not taken away from the mayor's words.
+    whole = ("Mayor scolds council staff\n\n"
+             "\"Try to show some respect,\" Mayor Ines Varga wrote to the council staff on Friday. \"Dress like you are "
+             "going to a council meeting, not a night at the pub.\"\n")
+    cut = ("Varga scolds staff\n\n"
+           "\"Try to show some respect,\" Mayor Ines Varga wrote to the council staff on Friday.\n\n"
+           "Varga said the clothes worn at the meeting suited \"a night at the pub.\"\n")
+    verdicts = _pair_verdicts(settings, whole, cut)
+    assert verdicts and all(f.kind != "altered" for f in verdicts)

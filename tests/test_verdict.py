@@ -217,3 +217,13 @@ def test_an_extra_sentence_repeating_words_of_the_shared_one_is_still_trimmed():
 def test_house_styles_of_a_title_are_the_same_word():
     assert classify_pair("Sen. Ruiz backs the toll, he said.", "Senator Ruiz backs the toll, he said.").verdict == (
         "verbatim")
+
+
+def test_words_at_an_ellipsis_that_stand_elsewhere_were_moved_not_left_out():
+    # One outlet gives the two halves in the other order: the words at the ellipsis are its first half, so the
+    # first half's "don't" on the other side is matched by a rewording, not a dropped negation.
+    first = ("I don't back the toll if it's the same as a tax, and I don't back a tax on the ferry crossings. … "
+             "If a toll is the same as a tax other than in name")
+    second = ("I gave my view, which is I do not back a tax on the ferry crossings, and I do not back the toll if it "
+              "is the same as a tax other than by name")
+    assert classify_pair(first, second).verdict == "variant"

@@ -87,6 +87,7 @@ DEGREES: dict[str, str] = {
 JUDGE_MIN_WORDS = 6
 MIN_SHARED_WORDS = 4  # one outlet quoting more than another is only trimmed away when this much is shared
 MAX_MOVED_SHARE = 0.25  # ... and when under this share of the extra words' content words stand elsewhere
+GAP_MOVED_SHARE = 0.5   # words at an ellipsis, more than this share of them standing elsewhere, were moved
 SMALL_EDIT_WORDS = 2
 
 # Commitment scales: (scale, rank). Verbs on one scale at different ranks say how far an act went.
@@ -280,14 +281,27 @@ def word_diff(a: list[_Token], b: list[_Token]) -> list[tuple[list[_Token], list
 def _left_out(a: list[_Token], b: list[_Token]) -> set[int]:
     """Words (by id) one side alone has that the other left out rather than changed: where it marks left-out
     words with an ellipsis ("we will win. ... We will build" against "we will win and never quit. We will
-    build"), or whole sentences between two it shares ("We will win. We will never quit. We will build")."""
+    build"), or whole sentences between two it shares ("We will win. We will never quit. We will build").
+    Words at an ellipsis whose content words mostly stand, unmatched, on the side with the ellipsis were moved
+    there, not left out ("I don't favor civil unions ... and X" against "X, and I do not favor civil unions")."""
     left_out: set[int] = set()
-    for op, i1, i2, j1, j2 in _opcodes(a, b):
-        if op == "insert" and ((i1 < len(a) and a[i1].after_gap) or _sentences_between(b[j1:j2], a, i1)):
+    opcodes = _opcodes(a, b)
+    unmatched_a = {t.key for op, i1, i2, _, _ in opcodes if op != "equal" for t in a[i1:i2]}
+    unmatched_b = {t.key for op, _, _, j1, j2 in opcodes if op != "equal" for t in b[j1:j2]}
+    for op, i1, i2, j1, j2 in opcodes:
+        if op == "insert" and ((i1 < len(a) and a[i1].after_gap and _share_elsewhere(b[j1:j2], unmatched_a) <= GAP_MOVED_SHARE)
+                               or _sentences_between(b[j1:j2], a, i1)):
             left_out.update(id(t) for t in b[j1:j2])
-        elif op == "delete" and ((j1 < len(b) and b[j1].after_gap) or _sentences_between(a[i1:i2], b, j1)):
+        elif op == "delete" and ((j1 < len(b) and b[j1].after_gap and _share_elsewhere(a[i1:i2], unmatched_b) <= GAP_MOVED_SHARE)
+                                 or _sentences_between(a[i1:i2], b, j1)):
             left_out.update(id(t) for t in a[i1:i2])
     return left_out
+
+
+def _share_elsewhere(run: list[_Token], unmatched: set[str]) -> float:
+    """The share of the run's content words that stand among the other side's unmatched words (0 without any)."""
+    content = [t.key for t in run if t.key not in STOPWORDS]
+    return sum(key in unmatched for key in content) / len(content) if content else 0.0
 
 
 def _sentences_between(run: list[_Token], other: list[_Token], at: int) -> bool:
@@ -306,8 +320,7 @@ def _moved(edge: Opcode, opcodes: list[Opcode], a: list[_Token], b: list[_Token]
     extra = a[i1:i2] if op == "delete" else b[j1:j2]
     elsewhere = {t.key for o, x1, x2, y1, y2 in opcodes if o != "equal" and (o, x1, x2, y1, y2) != edge
                  for t in (b[y1:y2] if op == "delete" else a[x1:x2]) if id(t) not in left_out}
-    content = [t.key for t in extra if t.key not in STOPWORDS]
-    return bool(content) and sum(key in elsewhere for key in content) >= MAX_MOVED_SHARE * len(content)
+    return _share_elsewhere(extra, elsewhere) >= MAX_MOVED_SHARE
 
 
 def _lemmas(word: str) -> set[str]:
