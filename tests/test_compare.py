@@ -486,17 +486,24 @@ def test_a_quoted_phrase_between_clauses_is_compared_and_an_unshared_clause_is_n
     assert verdicts[0].detail["partial_quote"]
 
 
-@pytest.mark.parametrize(("first", "second"), [
+@pytest.mark.parametrize(("first", "second", "unique"), [
     ("\"There is no question that the valley must win the fight against the river,\" chief engineer Dana "
      "Whitcombe said on Monday.",
-     "Chief engineer Dana Whitcombe said on Monday: \"It is a fight against the river we have to win.\""),
+     "Chief engineer Dana Whitcombe said on Monday: \"It is a fight against the river we have to win.\"",
+     []),   # both quote "fight against the river": neither quote is unique
     ("\"The agency has not changed its position on the spillway,\" chief engineer Dana Whitcombe said on Monday.",
      "\"The agency is as committed as we have ever been to fighting to protect the spillway,\" chief engineer "
-     "Dana Whitcombe said on Monday."),
+     "Dana Whitcombe said on Monday.",
+     ["Bay Daily", "Quay News"]),
 ])
-def test_two_statements_on_one_subject_get_no_verdict(settings, first, second):
-    # Aligned by their subject, judged different, sharing under half their words: neither rewords the other.
-    assert _pair_verdicts(settings, f"Dam works\n\n{first}\n", f"Dam works\n\n{second}\n") == []
+def test_two_statements_on_one_subject_get_no_verdict(settings, first, second, unique):
+    # Aligned by their subject, judged different, sharing under half their words: neither rewords the other,
+    # and each is a quote of its own outlet.
+    articles = [_article(f"Dam works\n\n{first}\n", "Quay News"), _article(f"Dam works\n\n{second}\n", "Bay Daily")]
+    analyses = list(analyze_articles(articles, settings))
+    found = compare_articles(analyses, resolve_entities(analyses), settings).findings
+    assert [f for f in found if f.kind in ("verbatim", "variant", "altered")] == []
+    assert sorted(f.detail["outlet"] for f in found if f.kind == "unique" and f.detail["what"] == "quote") == unique
 
 
 def test_two_quotes_given_in_the_other_order_are_moved_not_reworded(settings):

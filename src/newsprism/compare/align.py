@@ -41,6 +41,11 @@ class Alignment:
         """The link score of two units, 0 when they are not linked."""
         return self.links.get((a, b) if a < b else (b, a), 0.0)
 
+    def without(self, pairs: list[tuple[int, int]]) -> Alignment:
+        """A copy without the links between these unit pairs."""
+        dropped = {(a, b) if a < b else (b, a) for a, b in pairs}
+        return Alignment({key: score for key, score in self.links.items() if key not in dropped})
+
     def partners(self) -> dict[int, set[int]]:
         """Unit index -> indexes of units linked to it."""
         out: dict[int, set[int]] = {}

@@ -12,7 +12,7 @@ import numpy as np
 from newsprism.analyze import analyze_articles
 from newsprism.analyze.embed import get_embedder
 from newsprism.analyze.entities import names_match, resolve_entities
-from newsprism.compare.align import align_units, unit_groups
+from newsprism.compare.align import Alignment, align_units, unit_groups
 from newsprism.compare.findings import (
     conflict_findings,
     group_speaker,
@@ -71,15 +71,17 @@ def compare_articles(analyses: list[Analysis], entities: list[Entity], settings:
     vectors = _embed([u.text for u in units], settings)
     same_name = names_match
     alignment = align_units(units, vectors, len(analyses), settings.compare.align_threshold, same_name)
-    groups = unit_groups(units, alignment)
-    statements, statement_ids = _statements(groups)
+    classify = _classifier(same_name)
+    groups, statements, findings, unrelated = _judged_groups(units, alignment, analyses, classify)
+    if unrelated:   # quotes aligned only by their subject are each their own outlet's: group again without them
+        alignment = alignment.without(unrelated)
+        groups, statements, findings, _ = _judged_groups(units, alignment, analyses, classify)
+    partners = alignment.partners()
     texts = [a.article.text for a in analyses]
     numbers = find_numbers(analyses)
     conflicting = conflicts(numbers, texts)
     conflicting_values = {(n.article, n.value) for group in conflicting for n in group}
     in_conflict = {id(n) for n in numbers if (n.article, n.value) in conflicting_values}
-    partners = alignment.partners()
-    findings = verdict_findings(groups, statement_ids, partners, analyses, _classifier(same_name), alignment.score)
     findings += conflict_findings(conflicting, analyses)
     findings += name_conflict_findings(name_conflicts(units, alignment.links, analyses, same_name), analyses)
     facts = unique_fact_findings(unique_numbers(numbers, in_conflict, texts), analyses)
@@ -89,6 +91,16 @@ def compare_articles(analyses: list[Analysis], entities: list[Entity], settings:
     findings.sort(key=lambda f: FINDING_ORDER.get(f.kind, 9))
     log.info("compared %d articles: %d statements, %d findings", len(analyses), len(statements), len(findings))
     return Comparison(articles, entities, quotes, statements, findings)
+
+
+def _judged_groups(units: list[Unit], alignment: Alignment, analyses: list[Analysis], classify: Callable[..., list[Any]]
+                   ) -> tuple[list[list[Unit]], list[Statement], list[Finding], list[tuple[int, int]]]:
+    """Groups of aligned units, their statements, the quote verdicts and the links of pairs that got none."""
+    groups = unit_groups(units, alignment)
+    statements, statement_ids = _statements(groups)
+    findings, unrelated = verdict_findings(groups, statement_ids, alignment.partners(), analyses, classify,
+                                           alignment.score)
+    return groups, statements, findings, unrelated
 
 
 def _statements(groups: list[list[Unit]]) -> tuple[list[Statement], list[str]]:
@@ -120,12 +132,16 @@ def _embed(texts: list[str], settings: Settings) -> np.ndarray:
 
 
 def _classifier(same_name: Callable[[str, str], float]) -> Callable[..., list[Any]]:
-    """The verdict stage's pair classifier with this comparison's name matcher."""
+    """The verdict stage's pair classifier with this comparison's name matcher; a pair is judged once."""
+    judged: dict[tuple[str, str, float | None], Any] = {}
 
     def classify(pairs: list[tuple[str, str]], min_score: float | None = None) -> list[Any]:
-        if min_score is None:
-            return classify_pairs(pairs, same_name=same_name)
-        return classify_pairs(pairs, same_name=same_name, min_score=min_score)
+        new = [pair for pair in dict.fromkeys(pairs) if (*pair, min_score) not in judged]
+        if new:
+            extra = {} if min_score is None else {"min_score": min_score}
+            judged.update(zip([(*pair, min_score) for pair in new],
+                              classify_pairs(new, same_name=same_name, **extra), strict=True))
+        return [judged[(*pair, min_score)] for pair in pairs]
 
     return classify
 

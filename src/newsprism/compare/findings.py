@@ -87,13 +87,15 @@ class _Pair(NamedTuple):
     text_b: str
     phrase_only: bool       # one side quotes only a phrase: judged against the other's matching words
     one_quotes_more: bool   # words or sentences only one side quotes were left out of the texts
+    links: list[tuple[int, int]]   # the alignment links between the two sides' pieces
 
 
 def verdict_findings(
     groups: list[list[Unit]], statement_ids: list[str], partners: dict[int, set[int]], analyses: list[Analysis],
     classify: Callable[..., list[Any]], link_score: Callable[[int, int], float],
-) -> list[Finding]:
-    """One verbatim/variant/altered finding per article pair inside each quote group.
+) -> tuple[list[Finding], list[tuple[int, int]]]:
+    """One verbatim/variant/altered finding per article pair inside each quote group, and the alignment links
+    of the pairs that got none (`MIN_SHARED_SHARE`, below): links to undo.
 
     A piece one side of the pair lacks but a third article carries is left out of that pair's texts: dropping
     it is an omission (reported as such), not a rewording of what both sides quote. Likewise a sentence aligned
@@ -105,7 +107,7 @@ def verdict_findings(
     Two articles whose pieces are aligned only through a third are compared only when they quote the same
     words. A pair the judge reads as two statements that shares under half its words (`MIN_SHARED_SHARE`) gets
     no verdict: the pieces were aligned by their subject ("America must win the war on terror" / "a war we have
-    to win"), and neither rewords the other.
+    to win"), and neither rewords the other; each is then a quote of its own outlet.
     """
     article_of = {u.index: u.article for g in groups for u in g}
     pairs: list[_Pair] = []
@@ -126,8 +128,9 @@ def verdict_findings(
             shared_a, shared_b = (text_a, text_b) if phrase_only else quoted_by_both(text_a, text_b)
             if not _linked(per_article[a], b, partners, article_of) and not same_words(shared_a, shared_b):
                 continue  # joined only through a third article: each may quote another part of what it carries
+            links = [(x.index, y.index) for x in units_a for y in units_b if link_score(x.index, y.index) > 0]
             pairs.append(_Pair(statement_id, speaker, spans_a, spans_b, shared_a, shared_b, phrase_only,
-                               dropped or (shared_a, shared_b) != (text_a, text_b)))
+                               dropped or (shared_a, shared_b) != (text_a, text_b), links))
     whole = [i for i, pair in enumerate(pairs) if not pair.phrase_only]
     phrases = [i for i, pair in enumerate(pairs) if pair.phrase_only]
     verdicts: dict[int, Any] = {}
@@ -136,11 +139,12 @@ def verdict_findings(
     if phrases:
         verdicts.update(zip(phrases, classify([(pairs[i].text_a, pairs[i].text_b) for i in phrases], min_score=0.0),
                             strict=True))
-    findings = []
+    findings, unrelated = [], []
     for i, pair in enumerate(pairs):
         verdict = verdicts[i]
         if not verdict.same_meaning and share_in_common(pair.text_a, pair.text_b) < MIN_SHARED_SHARE:
-            continue  # two statements on one topic, aligned by their subject: neither rewords the other
+            unrelated += pair.links   # two statements on one topic, aligned by their subject
+            continue
         findings.append(Finding(
             kind=verdict.verdict,
             evidence=pair.spans_a + pair.spans_b,
@@ -157,7 +161,7 @@ def verdict_findings(
             },
             confidence=round(float(verdict.score), 4),
         ))
-    return findings
+    return findings, unrelated
 
 
 def _compared_words(
