@@ -3,8 +3,9 @@ weights (all six layers or the lowest few), and a compact on-disk form for fine-
 
 The fine-tuned models (the cross-encoder of `compare`, the attribution encoder of `analyze`) keep the word-embedding
 table frozen, so their artifacts leave it out and take it from the package at load time. Where the CPU computes
-bfloat16 natively (`native_bf16`), the sentence embedder, the attribution encoder and the cross-encoder run in it:
-~1.7-1.9x faster than float32 with the same benchmark figures (`bench/RESULTS.md`).
+bfloat16 natively (`native_bf16`), the sentence embedder and the attribution encoder run in it: ~1.7-1.9x faster
+than float32 with the same benchmark figures (`bench/RESULTS.md`). The same-meaning judge (the cross-encoder and
+its cosine feature) stays in float32, where a pair's score does not depend on the other pairs of its batch.
 """
 
 from __future__ import annotations

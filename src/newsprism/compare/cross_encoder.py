@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from newsprism.errors import ModelError
-from newsprism.minilm import FROZEN_KEYS, fill_packed, native_bf16, pack_state, wordpiece_tokenizer
+from newsprism.minilm import FROZEN_KEYS, fill_packed, pack_state, wordpiece_tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,8 @@ def save_packed(model: Any, path: Path) -> None:
 
 
 class CrossEncoderScorer:
-    """Loaded cross-encoder: P(same meaning) for pairs, in batches; in bfloat16 where the CPU has it."""
+    """Loaded cross-encoder: P(same meaning) for pairs, in batches, in float32: in bfloat16 a pair's score would
+    move by up to 0.006 with the other pairs of its batch, so one pair could be judged differently in two runs."""
 
     def __init__(self, model: Any, tok: Any, batch_size: int = 32, bf16: bool = False) -> None:
         self.model = model
@@ -102,7 +103,7 @@ class CrossEncoderScorer:
         except (OSError, RuntimeError, ValueError, pickle.UnpicklingError) as exc:
             raise ModelError(f"cross-encoder at {path} could not be loaded: {exc}") from exc
         model = fill_packed(build_model(), packed, f"cross-encoder at {path}")
-        return cls(model.eval(), tokenizer(), bf16=native_bf16())
+        return cls(model.eval(), tokenizer())
 
     def score_pairs(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         """P(same meaning) per pair; pairs are sorted by length so each batch pads little."""

@@ -173,10 +173,11 @@ class PairFeaturizer:
 
 
 def _embed(texts: list[str]) -> np.ndarray:
-    """MiniLM sentence vectors (L2-normalized); MRPC's <QUOTE> markers become quote marks."""
+    """MiniLM sentence vectors (L2-normalized) in float32, so a pair's cosine does not depend on the other texts
+    of its batch; MRPC's <QUOTE> markers become quote marks."""
     from newsprism.analyze.embed import get_embedder
 
-    return get_embedder("minilm").embed([t.replace("<QUOTE>", '"') for t in texts])
+    return get_embedder("minilm-fp32").embed([t.replace("<QUOTE>", '"') for t in texts])
 
 
 class ParaphraseJudge:
