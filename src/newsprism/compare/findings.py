@@ -255,10 +255,9 @@ def _quotes_in_partner_order(units: list[Unit], others: list[Unit], link_score: 
     def first_match(block: list[Unit]) -> float:
         positions = []
         for unit in block:
-            score, position = max(((link_score(unit.index, other.index), -i) for i, other in enumerate(others)),
-                                  default=(0.0, 0))
-            if score > 0:
-                positions.append(-position)
+            scores = [link_score(unit.index, other.index) for other in others]
+            if scores and max(scores) > 0:
+                positions.append(scores.index(max(scores)))
         return min(positions, default=math.inf)
 
     blocks: dict[int, list[Unit]] = {}

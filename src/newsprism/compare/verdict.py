@@ -247,14 +247,18 @@ def same_words(a: str, b: str) -> bool:
 
 def words_in_common(a: str, b: str) -> int:
     """How many words the two texts share, in order (the words the diff keeps)."""
-    ta, tb = tokenize(a), tokenize(b)
-    return sum(i2 - i1 for op, i1, i2, _, _ in _opcodes(ta, tb) if op == "equal")
+    return _kept(tokenize(a), tokenize(b))
 
 
 def share_in_common(a: str, b: str) -> float:
     """The share of the shorter text's words that the two have in common, in order (0 when one has none)."""
-    shorter = min(len(tokenize(a)), len(tokenize(b)))
-    return words_in_common(a, b) / shorter if shorter else 0.0
+    ta, tb = tokenize(a), tokenize(b)
+    shorter = min(len(ta), len(tb))
+    return _kept(ta, tb) / shorter if shorter else 0.0
+
+
+def _kept(a: list[_Token], b: list[_Token]) -> int:
+    return sum(i2 - i1 for op, i1, i2, _, _ in _opcodes(a, b) if op == "equal")
 
 
 def _opcodes(a: list[_Token], b: list[_Token]) -> list[Opcode]:
@@ -289,13 +293,16 @@ def _left_out(a: list[_Token], b: list[_Token]) -> set[int]:
     unmatched_a = {t.key for op, i1, i2, _, _ in opcodes if op != "equal" for t in a[i1:i2]}
     unmatched_b = {t.key for op, _, _, j1, j2 in opcodes if op != "equal" for t in b[j1:j2]}
     for op, i1, i2, j1, j2 in opcodes:
-        if op == "insert" and ((i1 < len(a) and a[i1].after_gap and _share_elsewhere(b[j1:j2], unmatched_a) <= GAP_MOVED_SHARE)
-                               or _sentences_between(b[j1:j2], a, i1)):
+        if op == "insert" and (_skipped_at_gap(b[j1:j2], a, i1, unmatched_a) or _sentences_between(b[j1:j2], a, i1)):
             left_out.update(id(t) for t in b[j1:j2])
-        elif op == "delete" and ((j1 < len(b) and b[j1].after_gap and _share_elsewhere(a[i1:i2], unmatched_b) <= GAP_MOVED_SHARE)
-                                 or _sentences_between(a[i1:i2], b, j1)):
+        elif op == "delete" and (_skipped_at_gap(a[i1:i2], b, j1, unmatched_b) or _sentences_between(a[i1:i2], b, j1)):
             left_out.update(id(t) for t in a[i1:i2])
     return left_out
+
+
+def _skipped_at_gap(run: list[_Token], other: list[_Token], at: int, unmatched_other: set[str]) -> bool:
+    """The other side marks a gap where `run` stands, and did not move most of its words elsewhere."""
+    return at < len(other) and other[at].after_gap and _share_elsewhere(run, unmatched_other) <= GAP_MOVED_SHARE
 
 
 def _share_elsewhere(run: list[_Token], unmatched: set[str]) -> float:
