@@ -26,11 +26,19 @@ def test_judge_is_loaded_once_and_scores_are_probabilities():
     assert scores[0] > 0.5 > scores[1]
 
 
+RESTATED = ("make the harbour great again … make the harbour whole",
+            "make the harbour great again. The harbour never stopped being great. We have to make the harbour whole")
+LETTERS = ("a b c d e f g h i j k l m n o p q r s t u v w x y z " * 3, "short one")
+
+
 def test_batched_scores_equal_single_scores():
+    # A pair's score must not depend on the pairs judged with it, or one pair could get two verdicts in two runs
+    # (in bfloat16 a long pair in the batch moved RESTATED's score by 8e-4).
     judge = get_judge()
-    batched = judge.score_pairs([SAME, OTHER])
-    single = np.array([judge.score_pairs([p])[0] for p in (SAME, OTHER)])
-    assert np.allclose(batched, single, atol=1e-5)
+    pairs = [SAME, OTHER, RESTATED, LETTERS]
+    single = np.array([judge.score_pairs([p])[0] for p in pairs])
+    assert np.allclose(judge.score_pairs(pairs), single, atol=1e-5)
+    assert np.allclose(judge.score_pairs([RESTATED] * 40 + [LETTERS])[[0, -1]], single[[2, 3]], atol=1e-5)
     assert judge.score_pairs([]).shape == (0,)
 
 
