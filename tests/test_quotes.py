@@ -574,3 +574,10 @@ def test_seed_quotes_are_attributed_to_the_full_name(name):
     )]
     assert len(quoted) >= 6
     assert {q.speaker for q in quoted} == {"Vladimir Putin"}
+
+
+def test_a_sentence_opening_with_a_description_is_not_given_to_a_name_after_it():
+    text = ("Harbour row\n\n\"The pier will close before winter,\" Mayor Ines Varga said on Monday. The former teacher "
+            "also took a swipe at Governor Tom Reed and his deputies, writing \"they have never once visited the "
+            "harbour.\"\n")
+    assert quote_with(text, "never once visited").speaker == "The former teacher"

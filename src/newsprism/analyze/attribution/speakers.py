@@ -245,6 +245,7 @@ NAME_PARTICLES = r"(?:van|von|der|den|de|da|del|della|di|du|dos|le|la|bin|ibn|al
 # mark, unless the period belongs to an abbreviation or an initial ("Sen. Tom Harkin", "U.S. officials").
 SENTENCE_BREAK = re.compile(rf"(?<![\w.])(?!{_ABBREVIATED}\.)\w*[.!?][”\"’)]?\s+(?=[“\"‘'(]*[A-Z])")
 _ABBREVIATION_END = re.compile(rf"(?:(?<![\w.]){_ABBREVIATED}|\bU\.[SKN])\.$")   # "U.S." before "Senate"
+_DESCRIPTION_OPENING = re.compile(r"[“\"‘']?(?:The|This|That)\s+[a-z]")   # "The communications aide also ..."
 _MONTH_END = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\.$")
 _DAY_AFTER = re.compile(r"[”\"’']?\s+\d")
 _NAME_RUN = re.compile(rf"{_WORD}(?:[ \t](?:{NAME_PARTICLES}[ \t])?{_WORD}){{0,5}}")
@@ -477,7 +478,12 @@ class SpeakerResolver:
         return None
 
     def sentence_subject(self, cue_start: int) -> str | None:
-        """A cue without a tagged source ("X, who ..., said"): the first person named earlier in its sentence."""
+        """A cue without a tagged source ("X, who ..., said"): the first person named earlier in its sentence,
+        unless the sentence opens with a description of someone else ("The aide also attacked Senator Reid,
+        writing ...": the aide wrote, not Reid)."""
+        start = self._sentence_start(cue_start)
+        if _DESCRIPTION_OPENING.match(self.text, start) and self._opening_person(start, cue_start) is None:
+            return None
         return self._first_named_before(cue_start)
 
     def _first_named_before(self, position: int) -> str | None:
