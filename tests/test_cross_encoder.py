@@ -74,16 +74,3 @@ def test_pair_encoding_and_segments_match_transformers():
         theirs = transformers_minilm(2).eval()(**reference).last_hidden_state
     real = ours["attention_mask"].bool()
     assert torch.allclose(mine[real], theirs[real], atol=1e-5)
-
-
-def test_cross_encoder_in_bfloat16_gives_the_float32_probabilities():
-    scorer = get_judge().cross_encoder
-    was = scorer.bf16
-    try:
-        scorer.bf16 = False
-        full = scorer.score_pairs(PAIRS)
-        scorer.bf16 = True
-        fast = scorer.score_pairs(PAIRS)
-    finally:
-        scorer.bf16 = was
-    assert np.abs(full - fast).max() < 0.02

@@ -34,16 +34,16 @@ class Alignment:
     links: dict[tuple[int, int], float] = field(default_factory=dict)
 
     def add(self, a: int, b: int, score: float) -> None:
-        key = (a, b) if a < b else (b, a)
+        key = _link_key(a, b)
         self.links[key] = max(score, self.links.get(key, 0.0))
 
     def score(self, a: int, b: int) -> float:
         """The link score of two units, 0 when they are not linked."""
-        return self.links.get((a, b) if a < b else (b, a), 0.0)
+        return self.links.get(_link_key(a, b), 0.0)
 
     def without(self, pairs: list[tuple[int, int]]) -> Alignment:
         """A copy without the links between these unit pairs."""
-        dropped = {(a, b) if a < b else (b, a) for a, b in pairs}
+        dropped = {_link_key(a, b) for a, b in pairs}
         return Alignment({key: score for key, score in self.links.items() if key not in dropped})
 
     def partners(self) -> dict[int, set[int]]:
@@ -53,6 +53,10 @@ class Alignment:
             out.setdefault(a, set()).add(b)
             out.setdefault(b, set()).add(a)
         return out
+
+
+def _link_key(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
 
 
 def similarity_matrix(units_a: list[Unit], units_b: list[Unit], vectors: np.ndarray) -> np.ndarray:

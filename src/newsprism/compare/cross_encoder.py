@@ -85,11 +85,10 @@ class CrossEncoderScorer:
     """Loaded cross-encoder: P(same meaning) for pairs, in batches, in float32: in bfloat16 a pair's score would
     move by up to 0.006 with the other pairs of its batch, so one pair could be judged differently in two runs."""
 
-    def __init__(self, model: Any, tok: Any, batch_size: int = 32, bf16: bool = False) -> None:
+    def __init__(self, model: Any, tok: Any, batch_size: int = 32) -> None:
         self.model = model
         self.tok = tok
         self.batch_size = batch_size
-        self.bf16 = bf16
 
     @classmethod
     def load(cls, path: Path = ARTIFACT_DIR / WEIGHTS_FILE) -> CrossEncoderScorer:
@@ -107,10 +106,10 @@ class CrossEncoderScorer:
 
     def score_pairs(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         """P(same meaning) per pair; pairs are sorted by length so each batch pads little."""
-        return predict(self.model, self.tok, pairs, self.batch_size, self.bf16)
+        return predict(self.model, self.tok, pairs, self.batch_size)
 
 
-def predict(model: Any, tok: Any, pairs: list[tuple[str, str]], batch_size: int = 32, bf16: bool = False) -> np.ndarray:
+def predict(model: Any, tok: Any, pairs: list[tuple[str, str]], batch_size: int = 32) -> np.ndarray:
     """Sigmoid of the model's logits for `pairs` (eval mode, no gradients, length-sorted batches)."""
     import torch
 
@@ -119,7 +118,7 @@ def predict(model: Any, tok: Any, pairs: list[tuple[str, str]], batch_size: int 
         return out
     order = np.argsort([len(a) + len(b) for a, b in pairs], kind="stable")
     model.eval()
-    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+    with torch.inference_mode():
         for start in range(0, len(pairs), batch_size):
             idx = order[start:start + batch_size]
             logits = model(**encode(tok, [pairs[i] for i in idx]))

@@ -47,25 +47,23 @@ def joined_text(units: list[Unit]) -> str:
     return " ".join(u.text for u in units)
 
 
-def quoted_spans(units: list[Unit]) -> list[Span]:
+def _spoken_parts(units: list[Unit]) -> list[tuple[Unit, Span]]:
     """The speaker's words of each piece: its quoted phrases when it has them (the rest is the reporter's)."""
-    return [span for unit in units for span in (unit.phrases or [unit.span])]
+    return [(unit, span) for unit in units for span in (unit.phrases or [unit.span])]
 
 
 def spoken_text(units: list[Unit], analyses: list[Analysis] | None = None) -> str:
-    """The speaker's words of the pieces (`quoted_spans`), as one text without quote marks. Given the articles,
+    """The speaker's words of the pieces (`_spoken_parts`), as one text without quote marks. Given the articles,
     an ellipsis stands between two pieces with other words between them in the source: the quote was cut
     there, so words the other side has at that point were left out, not changed."""
     parts: list[str] = []
     previous: Span | None = None
-    for unit in units:
-        for span in unit.phrases or [unit.span]:
-            if analyses is not None and previous is not None and (
-                    span.start < previous.end
-                    or WORD.search(analyses[unit.article].article.text, previous.end, span.start)):
-                parts.append("…")
-            parts.append(unit.text[span.start - unit.span.start : span.end - unit.span.start].strip(QUOTE_MARKS + " "))
-            previous = span
+    for unit, span in _spoken_parts(units):
+        if analyses is not None and previous is not None and (
+                span.start < previous.end or WORD.search(analyses[unit.article].article.text, previous.end, span.start)):
+            parts.append("…")
+        parts.append(unit.text[span.start - unit.span.start : span.end - unit.span.start].strip(QUOTE_MARKS + " "))
+        previous = span
     return " ".join(parts)
 
 
@@ -184,8 +182,8 @@ def _compared_words(
             pair = (phrases, [window]) if phrases_a else ([window], phrases)
             texts = [" ".join(_clean(s, analyses, units_a + units_b) for s in side) for side in pair]
             return pair[0], pair[1], texts[0], texts[1], True
-    return (quoted_spans(units_a), quoted_spans(units_b), spoken_text(units_a, analyses), spoken_text(units_b, analyses),
-            False)
+    spans_a, spans_b = ([span for _, span in _spoken_parts(side)] for side in (units_a, units_b))
+    return spans_a, spans_b, spoken_text(units_a, analyses), spoken_text(units_b, analyses), False
 
 
 def _clean(span: Span, analyses: list[Analysis], units: list[Unit]) -> str:
