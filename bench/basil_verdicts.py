@@ -9,6 +9,7 @@ There is no gold verdict, so the use is comparative: dump the verdict findings o
     python bench/basil_verdicts.py --out before.json            # e.g. with PYTHONPATH=<older checkout>/src
     python bench/basil_verdicts.py --out after.json --diff before.json --show 40
     python bench/basil_verdicts.py --conflicts
+    python bench/basil_verdicts.py --config encoder.toml --diff before.json   # e.g. analyze.quote_encoder = true
 """
 
 from __future__ import annotations
@@ -81,8 +82,9 @@ def main() -> None:
     parser.add_argument("--diff", type=Path, help="an earlier --out to compare with")
     parser.add_argument("--show", type=int, default=0, help="print this many changed verdicts with their texts")
     parser.add_argument("--conflicts", action="store_true", help="print every conflict finding")
+    parser.add_argument("--config", type=Path, help="a settings file, as for the CLI's --config")
     args = parser.parse_args()
-    settings = load_settings()
+    settings = load_settings(args.config)
     found, conflicts = {}, {}
     for story, articles in track(list(stories(args.data).items()), description="stories"):
         found[story], conflicts[story] = story_findings(articles, settings)

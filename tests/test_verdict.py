@@ -35,6 +35,15 @@ def test_contracted_negation_counts_too():
     assert v.verdict == "altered"
 
 
+def test_no_in_an_assertion_or_concession_is_no_negation():
+    asserted, negated = _verdicts([
+        ("There is no doubt the harbour wall must be rebuilt this year.", "The harbour wall must be rebuilt this year."),
+        ("There is no money to rebuild the harbour wall this year.", "There is money to rebuild the harbour wall this year."),
+    ])
+    assert not any(r.startswith("negation") for r in asserted.reasons)
+    assert negated.verdict == "altered" and any(r.startswith("negation") for r in negated.reasons)
+
+
 def test_number_change_is_altered_but_spelled_out_number_is_not():
     changed, same = _verdicts([
         ("Forty trucks crossed the border at dawn.", "Sixty trucks crossed the border at dawn."),
@@ -166,6 +175,9 @@ def test_words_one_outlet_skips_with_an_ellipsis_are_left_out_not_changed(ellips
     assert ("", "and we will never sell the harbour") in skipped.changed
     without_mark = classify_pair(skipping.replace(ellipsis, "."), fuller)
     assert without_mark.verdict == "altered" and without_mark.reasons[0].startswith("negation")
+    # the judge reads whole texts: however low it scores a pair whose only changes were skipped, that is no change
+    unjudged = classify_pairs([(skipping, fuller)], judge_scores=[0.05])[0]
+    assert unjudged.verdict == "variant" and unjudged.reasons == []
     changed_elsewhere = classify_pair(skipping, fuller.replace("will run", "will not run"))
     assert changed_elsewhere.verdict == "altered"
     # what fills the gap was skipped, not moved: a sentence only one side quotes at the end is still left out,

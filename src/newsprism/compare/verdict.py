@@ -44,6 +44,8 @@ TITLE_ABBREVIATIONS = {"sen": "senator", "rep": "representative", "gov": "govern
 
 NEGATIONS = frozenset({"not", "no", "never", "nobody", "nothing", "neither", "nor", "none", "nowhere", "cannot",
                        "without", "n't"})
+# "There is no question that X", "no doubt X", "no matter how": the "no" asserts or concedes, it negates nothing.
+_NOT_NEGATING = frozenset({"no question", "no doubt", "no matter", "no wonder", "not only"})
 
 # Modal meaning classes: swapping words inside one class keeps the meaning, across classes changes it.
 MODALS: dict[str, str] = {
@@ -83,7 +85,8 @@ DEGREES: dict[str, str] = {
     **dict.fromkeys(("partly", "partially", "half"), "part"),
 }
 # The judge was trained on whole sentences: it is not asked about short fragments, nor about pairs whose only
-# change is one short chunk, which the word-level checks judge fully.
+# change is one short chunk, which the word-level checks judge fully, nor about pairs whose every change is words
+# one side left out or a reporter's brackets (the judge reads whole texts and takes those for other statements).
 JUDGE_MIN_WORDS = 6
 MIN_SHARED_WORDS = 4  # one outlet quoting more than another is only trimmed away when this much is shared
 MAX_MOVED_SHARE = 0.25  # ... and when under this share of the extra words' content words stand elsewhere
@@ -348,7 +351,12 @@ def _lemmas(word: str) -> set[str]:
 
 
 def _negations(tokens: list[_Token]) -> Counter:
-    return Counter("negation" for t in tokens if t.key in NEGATIONS or t.key.endswith("n't"))
+    found: Counter = Counter()
+    for i, t in enumerate(tokens):
+        following = tokens[i + 1].key if i + 1 < len(tokens) else ""
+        if (t.key in NEGATIONS or t.key.endswith("n't")) and f"{t.key} {following}" not in _NOT_NEGATING:
+            found["negation"] += 1
+    return found
 
 
 def _classes(tokens: list[_Token], lexicon: dict[str, str]) -> Counter:
@@ -545,8 +553,9 @@ def classify_pairs(
         unjudged = _left_out(ta, tb)
         spoken = [([t for t in ca if not t.editorial and id(t) not in unjudged],
                    [t for t in cb if not t.editorial and id(t) not in unjudged]) for ca, cb in chunks]
-        reasons = meaning_changes([chunk for chunk in spoken if chunk != ([], [])], same_name)
-        if scores[i] < min_score and _judge_applies(ta, tb, chunks):
+        spoken = [chunk for chunk in spoken if chunk != ([], [])]
+        reasons = meaning_changes(spoken, same_name)
+        if scores[i] < min_score and spoken and _judge_applies(ta, tb, chunks):
             reasons.append(f"judge: the whole pair reads as a different statement (p same = {scores[i]:.2f})")
         changed = [(_phrase(ca), _phrase(cb)) for ca, cb in chunks]
         verdict: Verdict = "altered" if reasons else "variant"
