@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SEEDS, require
+from conftest import EXAMPLES, SEEDS, require
 from newsprism.analyze import analyze_article, analyze_articles
 from newsprism.analyze.aliases import name_key
 from newsprism.analyze.entities import names_match, resolve_entities
@@ -167,3 +167,24 @@ def test_seed_articles_resolve_place_and_person_variants(settings):
     assert by_alias["Putin"].kind == "PERSON"
     surfaces = {m.surface for a in analyses for m in a.mentions}
     assert not any(s.startswith("President") for s in surfaces)
+
+
+def test_analysis_reads_no_lemmas(monkeypatch):
+    """The pipeline is loaded without spaCy's lemmatizer (a quarter of the parse time): every analysis must be the
+    same as with the full pipeline."""
+    import spacy
+
+    import newsprism.analyze as analyze
+    from newsprism.analyze.nlp import load_spacy
+    from newsprism.settings import load_settings
+
+    settings = load_settings()
+    lean = load_spacy(settings.analyze.spacy_model)
+    assert "lemmatizer" not in lean.pipe_names
+    articles = [Article(id=path.stem, text=path.read_text("utf-8"), outlet=path.stem)
+                for path in sorted((EXAMPLES / "harbour-ferry").glob("*.txt"))]
+    without = [repr(a) for a in analyze_articles(articles, settings)]
+    full = spacy.load(lean.path)
+    assert "lemmatizer" in full.pipe_names
+    monkeypatch.setattr(analyze, "load_spacy", lambda name: full)
+    assert [repr(a) for a in analyze_articles(articles, settings)] == without
