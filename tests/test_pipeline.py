@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 
 from tests.test_copies import ORIGINAL, SPUN, make
 from tests.test_stories import LATE_NORTH, QUAKE_NORTH, QUAKE_SOUTH
 
+from conftest import EXAMPLES
+from newsprism import pipeline
+from newsprism.models import Article
 from newsprism.pipeline import NS_ARTICLE, process_articles
+from newsprism.store.sqlite import SqliteStore
+from newsprism.workers import parallel_map
 
 
 def story_sets(store) -> set[frozenset[str]]:
@@ -78,3 +84,54 @@ def test_stories_and_copies_commands_read_the_store(tmp_path, settings):
     assert json.loads(runner.invoke(cli, ["stories", "--json", "--outlet", "nowhere", "--db", db]).output) == []
     assert runner.invoke(cli, ["copies", "--json", "--db", db], catch_exceptions=False).output.strip() == "[]"
     assert runner.invoke(cli, ["story", "missing", "--db", db]).exit_code != 0
+
+
+def _square_in_worker(number: int) -> tuple[int, int]:
+    return number * number, os.getpid()
+
+
+def test_parallel_map_keeps_the_order_and_runs_in_workers_only_for_enough_items():
+    results = list(parallel_map(_square_in_worker, iter(range(10)), 10, jobs=2, min_per_process=3, uses_torch=False))
+    assert [square for square, _ in results] == [n * n for n in range(10)]
+    assert os.getpid() not in {pid for _, pid in results}
+    few = list(parallel_map(_square_in_worker, range(5), 5, jobs=2, min_per_process=3, uses_torch=False))
+    assert {pid for _, pid in few} == {os.getpid()}
+
+
+def _store_state(store) -> dict:
+    """Everything the pipeline wrote that a second process could get wrong, by article ids (not story ids)."""
+    stories = {s.id: frozenset(s.article_ids) for s in store.iter_stories()}
+    return {
+        "analyses": {i: repr(store.get_analysis(i)) for ids in stories.values() for i in sorted(ids)},
+        "findings": {members: sorted(repr((f.kind, f.detail, f.evidence)) for f in store.get_findings(story_id))
+                     for story_id, members in stories.items()},
+        "reuse": sorted((r.source_id, r.derived_id, r.kind) for r in store.iter_reuse()),
+        "entities": sorted(repr(e) for e in store.get_entities()),
+    }
+
+
+def test_worker_processes_store_what_one_process_stores(tmp_path, settings, monkeypatch):
+    harbour = [Article(id=path.stem, text=path.read_text("utf-8"), outlet=path.stem)
+               for path in sorted((EXAMPLES / "harbour-ferry").glob("*.txt"))]
+    articles = QUAKE_NORTH + QUAKE_SOUTH + [make("agency", ORIGINAL, 2), make("spinner", SPUN, 3)] + harbour
+    states, pools = [], []
+
+    def spied(func, items, count, *, min_per_process, **kwargs):
+        pools.append(count // min_per_process)   # the extra processes the work was worth
+        return parallel_map(func, items, count, min_per_process=min_per_process, **kwargs)
+
+    monkeypatch.setattr(pipeline, "parallel_map", spied)
+    for jobs in (1, 2):
+        settings.jobs = jobs
+        monkeypatch.setattr(pipeline, "ARTICLES_PER_EXTRA_PROCESS", 1)   # every batch is worth a worker
+        monkeypatch.setattr(pipeline, "ANALYSIS_BATCH", 2)
+        store = SqliteStore(str(tmp_path / f"jobs{jobs}.db"))
+        for article in articles:
+            store.put_article(article)
+        process_articles(store, settings, [a.id for a in articles])
+        states.append(_store_state(store))
+        store.close()
+    single, workers = states
+    assert len(single["findings"]) == 4 and any(single["findings"].values())
+    assert workers == single
+    assert pools and min(pools) >= 2   # the analysis was worth two workers

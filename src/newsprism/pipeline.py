@@ -6,6 +6,7 @@ unchanged articles is a no-op. Work goes in chunks; each chunk commits its state
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
@@ -22,6 +23,7 @@ from newsprism.index.vectors import HashedTfidf, SemanticIndex, VectorIndex
 from newsprism.models import Analysis, Article, Reuse, Story, to_utc
 from newsprism.settings import Settings
 from newsprism.store import Store
+from newsprism.workers import parallel_map
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,10 @@ NS_SIGNATURE = "index.minhash"         # article id -> MinHash signature bytes
 NS_DIRTY = "pipeline.dirty_story"      # story id -> "1" while its findings are stale
 NS_VECTOR = "index.vector"             # article id -> semantic vector bytes (float32, SemanticIndex)
 CHUNK = 256
+ANALYSIS_BATCH = 16                    # articles a worker parses in one spaCy batch
+# A worker costs a few seconds to start (imports, spaCy): an extra one only for this many articles. Findings stay
+# in this process: MiniLM, most of their time, already runs on every core there.
+ARTICLES_PER_EXTRA_PROCESS = 48
 MAX_PARAPHRASE_STORY = 40              # larger stories: paraphrase checks via MinHash/semantic candidates only
 SEMANTIC_NEIGHBOURS = 8                # nearest indexed articles per new one: copy candidates across stories
 SEMANTIC_FLOOR = 0.2                   # projected TF-IDF cosine a semantic neighbour needs to be a candidate
@@ -269,12 +275,22 @@ def _compare(analyses: list[Analysis], settings: Settings, store: Store) -> list
 
 
 def _analyze(store: Store, settings: Settings, articles: list[Article]) -> None:
-    """Analyze (spaCy + components) the articles whose stored analysis is missing or stale."""
+    """Analyze (spaCy + components) the articles whose stored analysis is missing or stale, in worker processes
+    (`settings.jobs`) when there are many."""
+    missing = [a for a in articles if store.get_analysis(a.id) is None]
+    batches = [missing[i : i + ANALYSIS_BATCH] for i in range(0, len(missing), ANALYSIS_BATCH)]
+    analyzed = parallel_map(functools.partial(_analyses, settings=settings), batches, len(batches),
+                            jobs=settings.jobs, min_per_process=max(1, ARTICLES_PER_EXTRA_PROCESS // ANALYSIS_BATCH),
+                            uses_torch=settings.analyze.quote_encoder)
+    for batch in analyzed:
+        for analysis in batch:
+            store.put_analysis(analysis)
+
+
+def _analyses(articles: list[Article], settings: Settings) -> list[Analysis]:
     from newsprism.analyze import analyze_articles
 
-    missing = [a for a in articles if store.get_analysis(a.id) is None]
-    for analysis in analyze_articles(missing, settings):
-        store.put_analysis(analysis)
+    return list(analyze_articles(articles, settings))
 
 
 def _restore(store: Store, settings: Settings, known: dict[str, dict],

@@ -79,10 +79,15 @@ class Settings:
     """Every knob of the pipeline, grouped by stage."""
 
     db: str = "newsprism.db"
+    jobs: int = 0   # worker processes for quotes and analysis; 0: one per CPU core
     ingest: IngestSettings = field(default_factory=IngestSettings)
     analyze: AnalyzeSettings = field(default_factory=AnalyzeSettings)
     compare: CompareSettings = field(default_factory=CompareSettings)
     cluster: ClusterSettings = field(default_factory=ClusterSettings)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.jobs, int) or self.jobs < 0:
+            raise ConfigError(f"jobs must be >= 0 (0: one per CPU core), got {self.jobs}")
 
 
 _SECTIONS = {

@@ -5,11 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import multiprocessing
-import os
-import signal
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import click
@@ -19,6 +15,7 @@ from newsprism.commands.options import config_option, settings_from_args
 from newsprism.errors import InputError
 from newsprism.models import Quote, Span
 from newsprism.settings import Settings
+from newsprism.workers import parallel_map
 
 log = logging.getLogger(__name__)
 # A worker process costs about as much to start (imports, models) as reading this many articles: with the CRF
@@ -70,48 +67,25 @@ def _quotes_of_file(path: str, settings: Settings) -> tuple[str, str | None, lis
     return path, text, find_quotes(text, settings)
 
 
-def _start_worker(uses_torch: bool) -> None:
-    """A worker leaves Ctrl-C to the parent (which stops the pool) and runs torch on one thread: one per core."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if uses_torch:
-        import torch
-
-        torch.set_num_threads(1)
-
-
 def _file_results(files: tuple[str, ...], settings: Settings,
                   jobs: int) -> Iterator[tuple[str, str | None, list[Quote] | str]]:
     """Each file's quotes in the order given, read by up to `jobs` processes when there are files enough."""
-    read = functools.partial(_quotes_of_file, settings=settings)
     per_process = FILES_PER_EXTRA_PROCESS_ENCODER if settings.analyze.quote_encoder else FILES_PER_EXTRA_PROCESS
-    jobs = min(jobs, len(files) // per_process)
-    if jobs <= 1:
-        yield from map(read, files)
-        return
-    # spawn, not fork: the parent may already hold torch's thread pools (a forked copy can deadlock on them)
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
-                               initargs=(settings.analyze.quote_encoder,))
-    try:
-        yield from pool.map(read, files, chunksize=4)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return parallel_map(functools.partial(_quotes_of_file, settings=settings), files, len(files), jobs=jobs,
+                        min_per_process=per_process, uses_torch=settings.analyze.quote_encoder, chunksize=4)
 
 
 @click.command("quotes")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every file's quotes.")
-@click.option("--jobs", type=click.IntRange(min=1), default=_default_jobs, show_default="the CPU cores",
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
               help=f"Processes reading files in parallel (one per {FILES_PER_EXTRA_PROCESS} files at most, "
-              f"{FILES_PER_EXTRA_PROCESS_ENCODER} with --encoder).")
+              f"{FILES_PER_EXTRA_PROCESS_ENCODER} with --encoder; default: the jobs setting, one per CPU core).")
 @click.option("--encoder/--no-encoder", default=None,
               help="Also read the paragraphs with a fine-tuned MiniLM: more accurate, ~6x slower "
               "(default: the analyze.quote_encoder setting, off).")
 @config_option
-def quotes_command(files: tuple[str, ...], as_json: bool, jobs: int, encoder: bool | None,
+def quotes_command(files: tuple[str, ...], as_json: bool, jobs: int | None, encoder: bool | None,
                    config_file: str | None) -> None:
     """Quotes and their speakers in each text FILE (offsets are character offsets into the file's text)."""
     settings = settings_from_args(config_file)
@@ -119,7 +93,7 @@ def quotes_command(files: tuple[str, ...], as_json: bool, jobs: int, encoder: bo
         settings.analyze.quote_encoder = encoder
     results = []
     failed = 0
-    for path, text, quotes in _file_results(files, settings, jobs):
+    for path, text, quotes in _file_results(files, settings, jobs or settings.jobs):
         if text is None:
             click.echo(f"newsprism: skipped: {quotes}", err=True)
             failed += 1
