@@ -1,7 +1,8 @@
 """After ingest: analyze new or changed articles, index them, assign stories, detect copies, refresh findings.
 
 All state lives in the store (kv namespaces below), so a run can be interrupted and resumed, and re-processing
-unchanged articles is a no-op. Work goes in chunks; each chunk commits its state before the next starts.
+unchanged articles is a no-op. Each analysis is stored as it is made; stories and copies go in chunks, each chunk
+committing its state before the next starts.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ CHUNK = 256
 ANALYSIS_BATCH = 16                    # articles a worker parses in one spaCy batch
 # A worker costs a few seconds to start (imports, spaCy): an extra one only for this many articles. Findings stay
 # in this process: MiniLM, most of their time, already runs on every core there.
-ARTICLES_PER_EXTRA_PROCESS = 48
+ARTICLES_PER_EXTRA_PROCESS = 64
 MAX_PARAPHRASE_STORY = 40              # larger stories: paraphrase checks via MinHash/semantic candidates only
 SEMANTIC_NEIGHBOURS = 8                # nearest indexed articles per new one: copy candidates across stories
 SEMANTIC_FLOOR = 0.2                   # projected TF-IDF cosine a semantic neighbour needs to be a candidate
@@ -68,11 +69,13 @@ def _process(store: Store, settings: Settings, article_ids: list[str], report: C
     todo = [a for a in articles if known.get(a.id, {}).get("hash") != a.content_hash]
     if todo:
         store.put_value(NS_STATE, "running", "1")
+        if with_analysis:
+            _analyze(store, settings, todo, report)
         clusterer, lsh = _restore(store, settings, known, todo)
         semantic = restore_semantic(store, clusterer.tfidf)
         for start in range(0, len(todo), CHUNK):
             chunk = todo[start : start + CHUNK]
-            _process_chunk(store, settings, chunk, clusterer, lsh, known, with_analysis, semantic)
+            _process_chunk(store, settings, chunk, clusterer, lsh, known, semantic)
             report("stories", min(start + CHUNK, len(todo)), len(todo))
         with store.transaction():
             store.put_value(NS_STATE, "semantic", semantic.index.state())  # snapshot: no graph rebuild next run
@@ -102,15 +105,12 @@ def _progress_bar(progress: Callable[[str, int, int], None] | None) -> Iterator[
 
 
 def _process_chunk(store: Store, settings: Settings, chunk: list[Article], clusterer: StoryClusterer,
-                   lsh: MinHashLSH, known: dict[str, dict], with_analysis: bool,
-                   semantic: SemanticIndex | None = None) -> None:
-    """One committed unit of work: analyses, story assignment, copies, and the kv state for `chunk`.
+                   lsh: MinHashLSH, known: dict[str, dict], semantic: SemanticIndex | None = None) -> None:
+    """One committed unit of work: story assignment, copies, and the kv state for `chunk`.
 
     With `semantic`, the chunk's articles are also indexed as cheap vectors, and their nearest indexed articles
     (any story, any time) become copy candidates: a spun copy filed under another story is still checked.
     """
-    if with_analysis:
-        _analyze(store, settings, chunk)
     for article in chunk:
         if article.id in clusterer.story_of:
             clusterer.forget(article.id)
@@ -274,17 +274,20 @@ def _compare(analyses: list[Analysis], settings: Settings, store: Store) -> list
     return compare_articles(analyses, entities, settings).findings
 
 
-def _analyze(store: Store, settings: Settings, articles: list[Article]) -> None:
-    """Analyze (spaCy + components) the articles whose stored analysis is missing or stale, in worker processes
-    (`settings.jobs`) when there are many."""
+def _analyze(store: Store, settings: Settings, articles: list[Article], report: Callable[[str, int, int], None]) -> None:
+    """Analyze (spaCy + components) the articles whose stored analysis is missing or stale, each stored as it
+    comes (resumable), in worker processes (`settings.jobs`) when there are many."""
     missing = [a for a in articles if store.get_analysis(a.id) is None]
     batches = [missing[i : i + ANALYSIS_BATCH] for i in range(0, len(missing), ANALYSIS_BATCH)]
     analyzed = parallel_map(functools.partial(_analyses, settings=settings), batches, len(batches),
                             jobs=settings.jobs, min_per_process=max(1, ARTICLES_PER_EXTRA_PROCESS // ANALYSIS_BATCH),
                             uses_torch=settings.analyze.quote_encoder)
+    done = 0
     for batch in analyzed:
         for analysis in batch:
             store.put_analysis(analysis)
+        done += len(batch)
+        report("analysis", done, len(missing))
 
 
 def _analyses(articles: list[Article], settings: Settings) -> list[Analysis]:
