@@ -91,10 +91,10 @@ def _square_in_worker(number: int) -> tuple[int, int]:
 
 
 def test_parallel_map_keeps_the_order_and_runs_in_workers_only_for_enough_items():
-    results = list(parallel_map(_square_in_worker, iter(range(10)), 10, jobs=2, min_per_process=3, uses_torch=False))
+    results = list(parallel_map(_square_in_worker, range(10), jobs=2, min_per_process=3, uses_torch=False))
     assert [square for square, _ in results] == [n * n for n in range(10)]
     assert os.getpid() not in {pid for _, pid in results}
-    few = list(parallel_map(_square_in_worker, range(5), 5, jobs=2, min_per_process=3, uses_torch=False))
+    few = list(parallel_map(_square_in_worker, range(5), jobs=2, min_per_process=3, uses_torch=False))
     assert {pid for _, pid in few} == {os.getpid()}
 
 
@@ -116,9 +116,9 @@ def test_worker_processes_store_what_one_process_stores(tmp_path, settings, monk
     articles = QUAKE_NORTH + QUAKE_SOUTH + [make("agency", ORIGINAL, 2), make("spinner", SPUN, 3)] + harbour
     states, pools = [], []
 
-    def spied(func, items, count, *, min_per_process, **kwargs):
-        pools.append(count // min_per_process)   # the extra processes the work was worth
-        return parallel_map(func, items, count, min_per_process=min_per_process, **kwargs)
+    def spied(func, items, *, min_per_process, **kwargs):
+        pools.append(len(items) // min_per_process)   # the processes the work was worth
+        return parallel_map(func, items, min_per_process=min_per_process, **kwargs)
 
     monkeypatch.setattr(pipeline, "parallel_map", spied)
     for jobs in (1, 2):

@@ -50,7 +50,9 @@ def process_articles(store: Store, settings: Settings, article_ids: list[str],
 
     Args:
         store: the store holding the articles (and receiving analyses, stories, reuse, findings, index state).
-        settings: `settings.cluster` drives clustering and copy detection.
+        settings: `settings.cluster` drives clustering and copy detection; `settings.jobs` the processes that
+            analyze many new articles (spawned: a script calling this guards its entry point with
+            `if __name__ == "__main__":`).
         article_ids: ids just stored by ingest; unchanged ones (same content hash as last time) are skipped.
         progress: optional `(stage, done, total)` callback (the CLI draws a rich progress bar with it).
         with_findings / with_analysis: benchmarks can time clustering alone.
@@ -279,8 +281,8 @@ def _analyze(store: Store, settings: Settings, articles: list[Article], report: 
     comes (resumable), in worker processes (`settings.jobs`) when there are many."""
     missing = [a for a in articles if store.get_analysis(a.id) is None]
     batches = [missing[i : i + ANALYSIS_BATCH] for i in range(0, len(missing), ANALYSIS_BATCH)]
-    analyzed = parallel_map(functools.partial(_analyses, settings=settings), batches, len(batches),
-                            jobs=settings.jobs, min_per_process=max(1, ARTICLES_PER_EXTRA_PROCESS // ANALYSIS_BATCH),
+    analyzed = parallel_map(functools.partial(_analyses, settings=settings), batches, jobs=settings.jobs,
+                            min_per_process=max(1, ARTICLES_PER_EXTRA_PROCESS // ANALYSIS_BATCH),
                             uses_torch=settings.analyze.quote_encoder)
     done = 0
     for batch in analyzed:

@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from typing import TypeVar
@@ -21,17 +21,14 @@ Result = TypeVar("Result")
 IN_FLIGHT_PER_PROCESS = 2   # tasks queued per worker: it never waits, and the parent never holds many inputs
 
 
-def available_cores() -> int:
-    """The CPU cores this process may run on."""
+def _processes(jobs: int) -> int:
+    """`jobs`, 0 meaning one per CPU core this process may run on."""
+    if jobs > 0:
+        return jobs
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def resolve_jobs(jobs: int) -> int:
-    """`jobs` processes, 0 meaning one per available core."""
-    return jobs if jobs > 0 else available_cores()
-
-
-def start_worker(uses_torch: bool) -> None:
+def _start_worker(uses_torch: bool) -> None:
     """A worker leaves Ctrl-C to the parent (which stops the pool) and runs torch on one thread: one per core."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if uses_torch:
@@ -40,20 +37,22 @@ def start_worker(uses_torch: bool) -> None:
         torch.set_num_threads(1)
 
 
-def parallel_map(func: Callable[[Item], Result], items: Iterable[Item], count: int, *, jobs: int,
-                 min_per_process: int, uses_torch: bool, chunksize: int = 1) -> Iterator[Result]:
-    """`func` over the `count` items, in order: in up to `jobs` worker processes (0: one per core) when there are
-    at least `min_per_process` items for each extra one, else in this process.
+def parallel_map(func: Callable[[Item], Result], items: Sequence[Item], *, jobs: int, min_per_process: int,
+                 uses_torch: bool, chunksize: int = 1) -> Iterator[Result]:
+    """`func` over the items, in order: in up to `jobs` worker processes (0: one per core) when there are at least
+    `min_per_process` items for each extra one, else in this process.
 
-    `items` is read lazily, a few chunks of `chunksize` ahead of the results, so a long input is never all in
-    memory at once. `func` and the items must pickle (a module-level function, a `functools.partial` of one).
+    Only a few chunks of `chunksize` items are handed out ahead of the results, so the workers never wait and a
+    stopped run (Ctrl-C) has little queued work to cancel. `func` and the items must pickle (a module-level
+    function, a `functools.partial` of one); spawned workers import the caller's `__main__`, so a script must
+    guard its entry point with `if __name__ == "__main__":`.
     """
-    jobs = min(resolve_jobs(jobs), count // max(1, min_per_process))
+    jobs = min(_processes(jobs), len(items) // max(1, min_per_process))
     if jobs <= 1:
         yield from map(func, items)
         return
     # spawn, not fork: the parent may already hold torch's thread pools (a forked copy can deadlock on them)
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker,
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
                                initargs=(uses_torch,))
     pending: deque[Future[list[Result]]] = deque()
     source = iter(items)
@@ -72,4 +71,4 @@ def _apply(func: Callable[[Item], Result], chunk: list[Item]) -> list[Result]:
     return [func(item) for item in chunk]
 
 
-__all__ = ["available_cores", "parallel_map", "resolve_jobs", "start_worker"]
+__all__ = ["parallel_map"]

@@ -71,7 +71,7 @@ def _file_results(files: tuple[str, ...], settings: Settings,
                   jobs: int) -> Iterator[tuple[str, str | None, list[Quote] | str]]:
     """Each file's quotes in the order given, read by up to `jobs` processes when there are files enough."""
     per_process = FILES_PER_EXTRA_PROCESS_ENCODER if settings.analyze.quote_encoder else FILES_PER_EXTRA_PROCESS
-    return parallel_map(functools.partial(_quotes_of_file, settings=settings), files, len(files), jobs=jobs,
+    return parallel_map(functools.partial(_quotes_of_file, settings=settings), files, jobs=jobs,
                         min_per_process=per_process, uses_torch=settings.analyze.quote_encoder, chunksize=4)
 
 
