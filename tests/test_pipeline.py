@@ -135,3 +135,29 @@ def test_worker_processes_store_what_one_process_stores(tmp_path, settings, monk
     assert len(single["findings"]) == 4 and any(single["findings"].values())
     assert workers == single
     assert pools and min(pools) >= 2   # the analysis was worth two workers
+
+
+def test_rerunning_an_ingest_finishes_what_an_interrupted_run_left(tmp_path):
+    """Ctrl-C during the processing after an ingest leaves every article stored; running the same ingest again
+    stores nothing new, but must still build the stories the first run did not get to."""
+    from click.testing import CliRunner
+
+    from newsprism.cli import cli
+
+    db = str(tmp_path / "resume.db")
+    feed = tmp_path / "quake.jsonl"
+    feed.write_text("\n".join(json.dumps({"id": a.id, "title": a.title, "text": a.text, "outlet": a.outlet,
+                                          "published": a.published.isoformat()}) for a in QUAKE_SOUTH) + "\n", "utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", "--db", db, "--no-process", "-q", str(feed)]).exit_code == 0
+    store = SqliteStore(db)
+    store.put_value("pipeline.state", "running", "1")   # as a run stopped during analysis leaves it
+    assert list(store.iter_stories()) == [] and pipeline.unfinished(store)
+    store.close()
+
+    assert runner.invoke(cli, ["ingest", "--db", db, "-q", str(feed)], catch_exceptions=False).exit_code == 0
+    store = SqliteStore(db)
+    ids = {a.id for batch in store.iter_articles() for a in batch}
+    assert story_sets(store) == {frozenset(ids)} and len(ids) == 2
+    assert all(store.get_analysis(i) is not None for i in ids) and not pipeline.unfinished(store)
+    store.close()

@@ -336,6 +336,12 @@ def _known_states(store: Store) -> dict[str, dict]:
     return {key: json.loads(value) for key, value in store.iter_values(NS_ARTICLE)}
 
 
+def unfinished(store: Store) -> bool:
+    """An earlier run was interrupted before it finished: articles to analyze or cluster, or stale findings. The
+    next run of ingest or watch finishes that work even when it brings no new article."""
+    return store.get_value(NS_STATE, "running") == "1" or any(v == "1" for _, v in store.iter_values(NS_DIRTY))
+
+
 def _interrupted(store: Store, article_ids: Iterable[str]) -> list[str]:
     """Stored articles a previous, interrupted run never finished (only scanned after an interruption)."""
     if store.get_value(NS_STATE, "running") != "1":

@@ -182,13 +182,15 @@ def _store_files(db: str) -> set[str]:
 
 
 def _process(store: Store, settings: Settings, article_ids: list[str], console: Console) -> None:
-    """Hand new and changed articles to the pipeline (stories, copies, findings) when it is installed."""
+    """Hand new and changed articles to the pipeline (stories, copies, findings) when it is installed, and finish
+    what an interrupted earlier run left."""
     if importlib.util.find_spec("newsprism.pipeline") is None:
         console.print("note: newsprism.pipeline is not available; articles stored without processing")
         return
-    from newsprism.pipeline import process_articles
+    from newsprism.pipeline import process_articles, unfinished
 
-    process_articles(store, settings, article_ids)
+    if article_ids or unfinished(store):
+        process_articles(store, settings, article_ids)
 
 
 @click.command("ingest")
@@ -209,7 +211,7 @@ def ingest_command(inputs: tuple[str, ...], db: str | None, config_file: str | N
                 f"ingest: {counts.line()}  already done {counts.sources_done_before} file(s)  -> {settings.db}",
                 markup=False,
             )
-        if counts.changed_ids and not no_process:
+        if not no_process:
             _process(store, settings, counts.changed_ids, err)
     finally:
         store.close()

@@ -94,12 +94,14 @@ def _store(article: Article, store: Store, counts: PollCounts) -> None:
 
 
 def _process(store: Store, settings: Settings, article_ids: list[str]) -> None:
-    """Update stories and findings for new articles when the pipeline module is installed."""
-    if not article_ids or importlib.util.find_spec("newsprism.pipeline") is None:
+    """Update stories and findings for new articles, and finish what an interrupted earlier run left, when the
+    pipeline module is installed."""
+    if importlib.util.find_spec("newsprism.pipeline") is None:
         return
-    from newsprism.pipeline import process_articles
+    from newsprism.pipeline import process_articles, unfinished
 
-    process_articles(store, settings, article_ids)
+    if article_ids or unfinished(store):
+        process_articles(store, settings, article_ids)
 
 
 @click.command("watch")
