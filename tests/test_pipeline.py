@@ -123,7 +123,7 @@ def test_worker_processes_store_what_one_process_stores(tmp_path, settings, monk
     monkeypatch.setattr(pipeline, "parallel_map", spied)
     for jobs in (1, 2):
         settings.jobs = jobs
-        monkeypatch.setattr(pipeline, "ARTICLES_PER_EXTRA_PROCESS", 1)   # every batch is worth a worker
+        monkeypatch.setattr(pipeline, "ARTICLES_PER_PROCESS", 1)   # every batch is worth a worker
         monkeypatch.setattr(pipeline, "ANALYSIS_BATCH", 2)
         store = SqliteStore(str(tmp_path / f"jobs{jobs}.db"))
         for article in articles:

@@ -35,9 +35,9 @@ NS_DIRTY = "pipeline.dirty_story"      # story id -> "1" while its findings are 
 NS_VECTOR = "index.vector"             # article id -> semantic vector bytes (float32, SemanticIndex)
 CHUNK = 256
 ANALYSIS_BATCH = 16                    # articles a worker parses in one spaCy batch
-# A worker costs a few seconds to start (imports, spaCy): an extra one only for this many articles. Findings stay
-# in this process: MiniLM, most of their time, already runs on every core there.
-ARTICLES_PER_EXTRA_PROCESS = 64
+# A worker costs a few seconds to start (imports, spaCy): one per this many articles at most. Findings stay in
+# this process: MiniLM, most of their time, already runs on every core there.
+ARTICLES_PER_PROCESS = 64
 MAX_PARAPHRASE_STORY = 40              # larger stories: paraphrase checks via MinHash/semantic candidates only
 SEMANTIC_NEIGHBOURS = 8                # nearest indexed articles per new one: copy candidates across stories
 SEMANTIC_FLOOR = 0.2                   # projected TF-IDF cosine a semantic neighbour needs to be a candidate
@@ -282,7 +282,7 @@ def _analyze(store: Store, settings: Settings, articles: list[Article], report: 
     missing = [a for a in articles if store.get_analysis(a.id) is None]
     batches = [missing[i : i + ANALYSIS_BATCH] for i in range(0, len(missing), ANALYSIS_BATCH)]
     analyzed = parallel_map(functools.partial(_analyses, settings=settings), batches, jobs=settings.jobs,
-                            min_per_process=max(1, ARTICLES_PER_EXTRA_PROCESS // ANALYSIS_BATCH),
+                            min_per_process=max(1, ARTICLES_PER_PROCESS // ANALYSIS_BATCH),
                             uses_torch=settings.analyze.quote_encoder)
     done = 0
     for batch in analyzed:

@@ -1,8 +1,8 @@
 """Worker processes for the CPU-bound stages without threads of their own (quotes, analysis): one per core, results
 in input order.
 
-A worker costs seconds to start (imports, models), so a pool is only started when every extra process gets
-enough items to pay for it; otherwise the items are processed here, one after the other.
+A worker costs seconds to start (imports, models), so a pool is only started when every process gets enough
+items to pay for it; otherwise the items are processed here, one after the other.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ def _start_worker(uses_torch: bool) -> None:
 
 def parallel_map(func: Callable[[Item], Result], items: Sequence[Item], *, jobs: int, min_per_process: int,
                  uses_torch: bool, chunksize: int = 1) -> Iterator[Result]:
-    """`func` over the items, in order: in up to `jobs` worker processes (0: one per core) when there are at least
-    `min_per_process` items for each extra one, else in this process.
+    """`func` over the items, in order: in up to `jobs` worker processes (0: one per core), as many as have
+    `min_per_process` items each; in this process when that is fewer than two.
 
     Only a few chunks of `chunksize` items are handed out ahead of the results, so the workers never wait and a
     stopped run (Ctrl-C) has little queued work to cancel. `func` and the items must pickle (a module-level
