@@ -217,6 +217,13 @@ def test_a_figure_another_outlet_gives_in_other_words_is_not_unique():
     assert [f.kind for f in _fact_findings("64 kilometres", "12 miles", _ROUTE)] == ["conflict"]
 
 
+def test_a_date_another_outlet_gives_more_precisely_is_not_unique():
+    # worded apart, so the two dates are not matched as one fact: only the day stays unique, with the outlet giving it
+    found = _fact_findings("June 14", "June", "The first ferry to Orvel island sailed on {}, the harbour office said.",
+                           "Islanders on Orvel welcomed their new ferry service in {}, the harbour office said.")
+    assert [f.kind for f in found] == ["unique"] and "sailed on June 14" in found[0].detail["sentence"]
+
+
 def test_a_figure_within_another_outlets_bound_is_still_unique():
     carried = "The ferry line has carried {} passengers since the season began, its owner said."
     assert [f.kind for f in _fact_findings("more than 640", "more than 40", carried)] == ["unique", "unique"]

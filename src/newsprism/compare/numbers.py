@@ -291,7 +291,9 @@ def _candidate_pairs(numbers: list[Number]) -> list[tuple[Number, Number]]:
 def unique_numbers(numbers: list[Number], exclude: set[int], texts: list[str]) -> list[Number]:
     """Numbers whose value no other article states (skipping ids in `exclude`, e.g. conflicting ones), nor
     gives for the same fact in other words or units ("40 miles" where another has "64 kilometres", "42" where
-    another has "about 40"; a bound is no such value: "more than 40 killed" says nothing of a toll of 640)."""
+    another has "about 40"; a bound is no such value: "more than 40 killed" says nothing of a toll of 640), nor
+    more precisely, for a date with a month: "August" where another has "August 6" (which stays unique: only it
+    gives the day)."""
     articles_with: dict[str, set[int]] = {}
     for number in numbers:
         articles_with.setdefault(number.value, set()).add(number.article)
@@ -299,7 +301,23 @@ def unique_numbers(numbers: list[Number], exclude: set[int], texts: list[str]) -
                       if a.article != b.article and _compatible(a, b, bounds=False) and same_fact(a, b, texts)
                       for n in (a, b)}
     return [n for n in numbers if articles_with[n.value] == {n.article} and id(n) not in skip
-            and n.value not in TRIVIAL_VALUES]
+            and n.value not in TRIVIAL_VALUES and not _stated_more_precisely(n, numbers)]
+
+
+def _stated_more_precisely(number: Number, numbers: list[Number]) -> bool:
+    """Another article gives a date with every part this one gives, and more ("August 6" for "August", "September
+    30, 2022" for "September 2022"): this one says nothing that article does not. Not for a year alone: two
+    outlets naming one year often speak of different events in it."""
+    parts = _date_parts(number.value) if number.when else None
+    if parts is None or parts[1] is None:
+        return False
+    given = [i for i, part in enumerate(parts) if part is not None]
+    for other in numbers:
+        other_parts = _date_parts(other.value) if other.when and other.article != number.article else None
+        if other_parts is not None and all(other_parts[i] == parts[i] for i in given) and \
+                sum(p is not None for p in other_parts) > len(given):
+            return True
+    return False
 
 
 __all__ = ["Number", "conflicts", "find_numbers", "same_fact", "unique_numbers"]
