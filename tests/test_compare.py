@@ -222,6 +222,10 @@ def test_a_date_another_outlet_gives_more_precisely_is_not_unique():
     found = _fact_findings("June 14", "June", "The first ferry to Orvel island sailed on {}, the harbour office said.",
                            "Islanders on Orvel welcomed their new ferry service in {}, the harbour office said.")
     assert [f.kind for f in found] == ["unique"] and "sailed on June 14" in found[0].detail["sentence"]
+    # a year alone is too coarse: the other outlet's day in that year may be another event
+    years = _fact_findings("June 14, 2029", "2029", "The first ferry to Orvel island sailed on {}, the harbour office said.",
+                           "Islanders on Orvel voted for a new ferry service in {}, the harbour office said.")
+    assert [f.kind for f in years] == ["unique", "unique"]
 
 
 def test_a_figure_within_another_outlets_bound_is_still_unique():

@@ -53,12 +53,15 @@ def process_articles(store: Store, settings: Settings, article_ids: list[str],
         settings: `settings.cluster` drives clustering and copy detection; `settings.jobs` the processes that
             analyze many new articles (spawned: a script calling this guards its entry point with
             `if __name__ == "__main__":`).
-        article_ids: ids just stored by ingest; unchanged ones (same content hash as last time) are skipped.
+        article_ids: ids just stored by ingest; unchanged ones (same content hash as last time) are skipped. The
+            work an interrupted earlier run left is finished too, even with no ids.
         progress: optional `(stage, done, total)` callback (the CLI draws a rich progress bar with it).
         with_findings / with_analysis: benchmarks can time clustering alone.
     Example:
         >>> process_articles(store, load_settings(), ["a1", "a2"])  # doctest: +SKIP
     """
+    if not article_ids and not unfinished(store):
+        return
     with _progress_bar(progress) as report:
         _process(store, settings, article_ids, report, with_findings, with_analysis)
 
@@ -337,8 +340,7 @@ def _known_states(store: Store) -> dict[str, dict]:
 
 
 def unfinished(store: Store) -> bool:
-    """An earlier run was interrupted before it finished: articles to analyze or cluster, or stale findings. The
-    next run of ingest or watch finishes that work even when it brings no new article."""
+    """An earlier run was interrupted before it finished: articles to analyze or cluster, or stale findings."""
     return store.get_value(NS_STATE, "running") == "1" or any(v == "1" for _, v in store.iter_values(NS_DIRTY))
 
 

@@ -98,10 +98,9 @@ def _process(store: Store, settings: Settings, article_ids: list[str]) -> None:
     pipeline module is installed."""
     if importlib.util.find_spec("newsprism.pipeline") is None:
         return
-    from newsprism.pipeline import process_articles, unfinished
+    from newsprism.pipeline import process_articles
 
-    if article_ids or unfinished(store):
-        process_articles(store, settings, article_ids)
+    process_articles(store, settings, article_ids)
 
 
 @click.command("watch")

@@ -300,24 +300,21 @@ def unique_numbers(numbers: list[Number], exclude: set[int], texts: list[str]) -
     skip = exclude | {id(n) for a, b in _candidate_pairs(numbers)
                       if a.article != b.article and _compatible(a, b, bounds=False) and same_fact(a, b, texts)
                       for n in (a, b)}
+    dated = [(n.article, parts) for n in numbers if n.when and (parts := _date_parts(n.value)) is not None]
     return [n for n in numbers if articles_with[n.value] == {n.article} and id(n) not in skip
-            and n.value not in TRIVIAL_VALUES and not _stated_more_precisely(n, numbers)]
+            and n.value not in TRIVIAL_VALUES and not _stated_more_precisely(n, dated)]
 
 
-def _stated_more_precisely(number: Number, numbers: list[Number]) -> bool:
-    """Another article gives a date with every part this one gives, and more ("August 6" for "August", "September
-    30, 2022" for "September 2022"): this one says nothing that article does not. Not for a year alone: two
-    outlets naming one year often speak of different events in it."""
+def _stated_more_precisely(number: Number, dated: list[tuple[int, tuple[int | None, ...]]]) -> bool:
+    """Another article gives a date (`dated`: article, date parts) with every part this one gives, and more
+    ("August 6" for "August", "September 30, 2022" for "September 2022"): this one says nothing that article does
+    not. Not for a year alone: two outlets naming one year often speak of different events in it."""
     parts = _date_parts(number.value) if number.when else None
     if parts is None or parts[1] is None:
         return False
-    given = [i for i, part in enumerate(parts) if part is not None]
-    for other in numbers:
-        other_parts = _date_parts(other.value) if other.when and other.article != number.article else None
-        if other_parts is not None and all(other_parts[i] == parts[i] for i in given) and \
-                sum(p is not None for p in other_parts) > len(given):
-            return True
-    return False
+    given = {i: part for i, part in enumerate(parts) if part is not None}
+    return any(article != number.article and all(other[i] == part for i, part in given.items())
+               and sum(part is not None for part in other) > len(given) for article, other in dated)
 
 
 __all__ = ["Number", "conflicts", "find_numbers", "same_fact", "unique_numbers"]
