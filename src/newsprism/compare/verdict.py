@@ -46,6 +46,7 @@ NEGATIONS = frozenset({"not", "no", "never", "nobody", "nothing", "neither", "no
                        "without", "n't"})
 # "There is no question that X", "no doubt X", "no matter how": the "no" asserts or concedes, it negates nothing.
 _NOT_NEGATING = frozenset({"no question", "no doubt", "no matter", "no wonder", "not only"})
+_DO_FORMS = frozenset({"do", "does", "did", "doing", "done"})
 
 # Modal meaning classes: swapping words inside one class keeps the meaning, across classes changes it.
 MODALS: dict[str, str] = {
@@ -87,6 +88,7 @@ DEGREES: dict[str, str] = {
 # The judge was trained on whole sentences: it is not asked about short fragments, nor about pairs whose only
 # change is one short chunk, which the word-level checks judge fully, nor about pairs whose every change is words
 # one side left out or a reporter's brackets (the judge reads whole texts and takes those for other statements).
+_LEXICON_PHRASES = frozenset(key for lexicon in (MODALS, QUANTIFIERS, DEGREES) for key in lexicon if " " in key)
 JUDGE_MIN_WORDS = 6
 MIN_SHARED_WORDS = 4  # one outlet quoting more than another is only trimmed away when this much is shared
 MAX_MOVED_SHARE = 0.25  # ... and when under this share of the extra words' content words stand elsewhere
@@ -334,11 +336,17 @@ def _moved(edge: Opcode, opcodes: list[Opcode], a: list[_Token], b: list[_Token]
 
 
 def _lemmas(word: str) -> set[str]:
-    """Candidate lemmas of an English word form by suffix stripping (no model: fast and predictable)."""
+    """Candidate lemmas of an English word form by suffix stripping (no model: fast and predictable); a plural
+    is stripped first, so "agreements" reaches "agree" as "agreement" does."""
     word = word.lower().replace("’", "'")
+    out = _stems(word)
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
+        out |= _stems(word[:-1])
+    return out | {_IRREGULAR[form] for form in out if form in _IRREGULAR}
+
+
+def _stems(word: str) -> set[str]:
     out = {word}
-    if word in _IRREGULAR:
-        out.add(_IRREGULAR[word])
     for suffix, repl in (("ied", "y"), ("ies", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"),
                          ("es", ""), ("s", ""), ("d", ""), ("ly", ""), ("ment", ""), ("ation", "e"),
                          ("ation", ""), ("ion", ""), ("ion", "e")):
@@ -451,9 +459,24 @@ def _marker_change(
     if removed == added or (both_sides and not (removed and added)):
         return None
     changed = [(ca, cb) for ca, cb in chunks if markers(ca) != markers(cb)]
-    taken_out = "; ".join(_phrase(ca) for ca, _ in changed if ca) or "(nothing)"
-    put_in = "; ".join(_phrase(cb) for _, cb in changed if cb) or "(nothing)"
-    return f"{label}: {taken_out!r} -> {put_in!r}"
+    taken_out = "; ".join(_phrase(_marked(ca, markers)) for ca, _ in changed if markers(ca))
+    put_in = "; ".join(_phrase(_marked(cb, markers)) for _, cb in changed if markers(cb))
+    return f"{label}: {repr(taken_out) if taken_out else '(nothing)'} -> {repr(put_in) if put_in else '(nothing)'}"
+
+
+def _marked(tokens: list[_Token], markers: Callable[[list[_Token]], Counter]) -> list[_Token]:
+    """The shortest run of a chunk side that holds all its markers: a reason names "signed" -> "initialled",
+    not the whole "upon in Istanbul and actually signed" the diff happened to cut."""
+    start, end, wanted = 0, len(tokens), markers(tokens)
+    while end - start > 1 and markers(tokens[start + 1 : end]) == wanted:
+        start += 1
+    while end - start > 1 and markers(tokens[start : end - 1]) == wanted:
+        end -= 1
+    if start > 0 and f"{tokens[start - 1].key} {tokens[start].key}" in _LEXICON_PHRASES:  # "in outline"
+        start -= 1
+    if end < len(tokens) and f"{tokens[end - 1].key} {tokens[end].key}" in _LEXICON_PHRASES:
+        end += 1
+    return tokens[start:end]
 
 
 def _name_change(chunks: list[Chunk], same_name: SameName | None) -> str | None:
@@ -476,14 +499,21 @@ def meaning_changes(chunks: list[Chunk], same_name: SameName | None = None) -> l
         _marker_change("quantifier", chunks, lambda c: _classes(c, QUANTIFIERS), both_sides=False),
         _marker_change("degree", chunks, lambda c: _classes(c, DEGREES), both_sides=True),
     ]
+    # "refused to negotiate" -> "refused to do so": the pro-verb stands for the verb, no act was taken out.
+    verb_chunks = [(ca, cb) for ca, cb in chunks if _has_pro_verb(ca) == _has_pro_verb(cb)]
     for scale in SCALES:
         label = next(iter(scale.values()))[0]
-        checks.append(_marker_change(label, chunks, lambda c, s=scale: _scale_ranks(c, s), both_sides=True))
+        checks.append(_marker_change(label, verb_chunks, lambda c, s=scale: _scale_ranks(c, s), both_sides=True))
     if not any(checks):
         # A degree word and an act stage both say how far something went: "fully approved" -> "approved in
         # draft" swaps one for the other although neither check above sees a replacement of its own kind.
         checks.append(_marker_change("extent", chunks, _extent, both_sides=True))
     return [reason for reason in checks if reason]
+
+
+def _has_pro_verb(tokens: list[_Token]) -> bool:
+    """Whether the words hold "do so", "did it", "doing that": a verb phrase standing for one said before."""
+    return any(t.key in _DO_FORMS and n.key in ("so", "it", "that") for t, n in zip(tokens, tokens[1:], strict=False))
 
 
 def _extent(tokens: list[_Token]) -> Counter:
