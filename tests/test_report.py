@@ -96,6 +96,20 @@ def test_terminal_shows_badges_words_and_facts(comparison):
     assert '<script>alert("x")</script>' in out   # printed literally, not interpreted as markup
 
 
+def test_terminal_reads_no_markup_or_escape_codes_from_articles():
+    text = 'The \x1b]0;owned\x07pier closed. "We will \x1b[2Jreopen it soon," Quill said.'
+    articles = [Article(id="a1", text=text, outlet="[/red]Courier", title="[bold]Pier[/bold] \x1b[31mnews"),
+                Article(id="a2", text=text, outlet="[link=http://x.test]Gazette", title="Pier")]
+    span = [_quote_span(text, a.id, "We will \x1b[2Jreopen it soon") for a in articles]
+    findings = [Finding("verbatim", span, {"speaker": "Ada Quill", "article_ids": ["a1", "a2"]})]
+    console = Console(record=True, width=200, color_system=None)
+    render_terminal(Comparison(articles=articles, entities=[], quotes=[], statements=[], findings=findings), console)
+    out = console.export_text()
+    assert "[/red]Courier" in out and "[link=http://x.test]Gazette" in out and "[bold]Pier[/bold]" in out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "We will [2Jreopen it soon" in out
+
+
 def test_terminal_prints_a_statement_carried_word_for_word_once():
     quote = '"The ferry will sail again on Monday," Quill said.'
     articles = [Article(id=f"a{i}", text=quote, outlet=f"Paper {i}", title="Ferry") for i in range(3)]

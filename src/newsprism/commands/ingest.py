@@ -22,6 +22,7 @@ from newsprism.commands.options import config_option, db_option, settings_from_a
 from newsprism.models import Article, Skipped, article_id_for
 from newsprism.settings import Settings
 from newsprism.store import Store, open_store
+from newsprism.untrusted import strip_controls
 
 if TYPE_CHECKING:
     from newsprism.ingest import RepeatedLines
@@ -304,7 +305,7 @@ def diff_command(url_or_id: str, db: str | None, config_file: str | None, as_jso
 def _print_diffs(latest: Article, count: int, diffs: list[dict]) -> None:
     """Each change as one line: context, deleted words struck through in red, inserted words in green."""
     out = Console(highlight=False)
-    out.print(f"[bold]{escape(latest.title or latest.id)}[/] ({escape(latest.outlet)}) — {count} version(s)")
+    out.print(f"[bold]{_safe(latest.title or latest.id)}[/] ({_safe(latest.outlet)}) — {count} version(s)")
     if not diffs:
         out.print("only one version stored: nothing changed")
     for diff in diffs:
@@ -313,9 +314,14 @@ def _print_diffs(latest: Article, count: int, diffs: list[dict]) -> None:
         out.print(f"\n[bold]v{diff['from_version']} → v{diff['to_version']}[/]  {summary}")
         for where, changes in (("title", diff["title_changes"]), ("text", diff["text_changes"])):
             for change in changes:
-                old = f"[red strike]{escape(change['old'])}[/]" if change["old"] else ""
-                new = f"[green]{escape(change['new'])}[/]" if change["new"] else ""
-                out.print(f"  {where}: …{escape(change['before'])} {old} {new} {escape(change['after'])}…")
+                old = f"[red strike]{_safe(change['old'])}[/]" if change["old"] else ""
+                new = f"[green]{_safe(change['new'])}[/]" if change["new"] else ""
+                out.print(f"  {where}: …{_safe(change['before'])} {old} {new} {_safe(change['after'])}…")
+
+
+def _safe(text: str) -> str:
+    """Untrusted text inside rich markup: escaped, control characters dropped."""
+    return escape(strip_controls(text))
 
 
 def register(group: click.Group) -> None:

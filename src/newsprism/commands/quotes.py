@@ -15,6 +15,7 @@ from newsprism.commands.options import config_option, settings_from_args
 from newsprism.errors import InputError
 from newsprism.models import Quote, Span
 from newsprism.settings import Settings
+from newsprism.untrusted import strip_controls
 from newsprism.workers import parallel_map
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def _show(path: str, text: str, quotes: list[Quote]) -> None:
     click.echo(click.style(f"{path}: {len(quotes)} quote(s)", bold=True))
     for quote in quotes:
         words = " … ".join(" ".join(s.text_in(text).split()) for s in quote.content)
-        click.echo(f"  [{quote.kind}] {quote.speaker or '(unknown)'}: {words}")
+        click.echo(strip_controls(f"  [{quote.kind}] {quote.speaker or '(unknown)'}: {words}"))
 
 
 def _quotes_of_file(path: str, settings: Settings) -> tuple[str, str | None, list[Quote] | str]:

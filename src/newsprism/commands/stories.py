@@ -14,6 +14,7 @@ from rich.table import Table
 from newsprism.commands.options import db_option, settings_from_args
 from newsprism.errors import InputError
 from newsprism.models import Article, Story, parse_datetime, to_dict, to_utc
+from newsprism.untrusted import safe_text
 
 _LINE_REF = re.compile(r"^(?P<path>.+)#L(?P<line>\d+)$")
 
@@ -123,8 +124,8 @@ def stories(since: str | None, outlet: str | None, speaker: str | None, as_json:
     table = Table("story", "articles", "outlets", "last seen", "label")
     for row in rows:
         outlets = sorted({a["outlet"] for a in row["articles"] if a["outlet"]})
-        table.add_row(row["id"], str(len(row["articles"])), ", ".join(outlets), (row["last_seen"] or "")[:10],
-                      row["label"][:60])
+        table.add_row(row["id"], str(len(row["articles"])), safe_text(", ".join(outlets)),
+                      (row["last_seen"] or "")[:10], safe_text(row["label"][:60]))
     Console().print(table)
 
 
@@ -195,7 +196,8 @@ def copies(min_score: float, as_json: bool, db: str | None) -> None:
         return
     table = Table("source", "derived", "kind", "score", "aligned")
     for link in links:
-        table.add_row(f"{link.source_id} ({outlets[link.source_id]})", f"{link.derived_id} ({outlets[link.derived_id]})",
+        table.add_row(safe_text(f"{link.source_id} ({outlets[link.source_id]})"),
+                      safe_text(f"{link.derived_id} ({outlets[link.derived_id]})"),
                       link.kind, f"{link.score:.2f}", str(len(link.aligned)))
     Console().print(table)
 

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsprism.report.highlight import changed_sides, phrase_ranges
+from newsprism.untrusted import strip_controls
 
 BADGE_STYLES = {
     "altered": "bold white on red",
@@ -23,9 +24,19 @@ MAX_UNIQUE_FACTS = 12
 MAX_LABEL = 40
 
 
+def _without_controls(value: Any) -> Any:
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, dict):
+        return {key: _without_controls(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_controls(item) for item in value]
+    return value
+
+
 def render_terminal(comparison: Any, console: Console) -> None:
     """Print a comparison (a `Comparison` or its `render_json` form) to a rich console."""
-    data = _plain(comparison)
+    data = _without_controls(_plain(comparison))
     labels = article_labels(data)
     _articles(data, labels, console)
     for item in data.get("skipped", []):
@@ -88,7 +99,7 @@ def _articles(data: dict[str, Any], labels: dict[str, str], console: Console) ->
     table.add_column("title")
     table.add_column("words", justify="right")
     for article in data["articles"]:
-        table.add_row(labels[article["id"]], article.get("title") or "", str(len(article["text"].split())))
+        table.add_row(Text(labels[article["id"]]), Text(article.get("title") or ""), str(len(article["text"].split())))
     console.print(table)
 
 
