@@ -167,6 +167,15 @@ def test_decoding_never_raises() -> None:
     assert isinstance(decode_bytes(b"\xff\xfe\xfa\x80\x81 broken \xc3"), str)
 
 
+def test_utf8_with_a_stray_byte_stays_utf8_and_latin1_is_still_detected() -> None:
+    text = "Mayor Helga Brändt and Tomás Reyés met the harbour crews at the quay on Monday morning. " * 3
+    data = text.encode("utf-8")
+    damaged = data[:120] + b"\xff" + data[120:]
+    decoded = decode_bytes(damaged)
+    assert "Brändt" in decoded and "Reyés" in decoded and decoded.count("\ufffd") == 1
+    assert decode_bytes(text.encode("latin-1")) == text
+
+
 def test_url_input_goes_through_the_http_module(settings) -> None:
     """A page served on 127.0.0.1 is fetched by newsprism.ingest.http and extracted like a file."""
     import threading

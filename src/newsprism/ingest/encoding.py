@@ -1,4 +1,5 @@
-"""Bytes to text: BOM, then a declared HTML/XML charset, then strict UTF-8, then charset-normalizer."""
+"""Bytes to text: BOM, then a declared HTML/XML charset, then UTF-8 (strict, or with a few stray bytes), then
+charset-normalizer."""
 
 from __future__ import annotations
 
@@ -33,7 +34,16 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    return _detected(data)
+    return _mostly_utf8(data) or _detected(data)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few stray bytes, decoded as UTF-8 (the stray bytes as U+FFFD), else None: a guessed
+    charset would garble every accented name of the file ("Brändt" -> "BrÃ¤ndt") to save one byte."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    good = sum(1 for char in text if char > "\x7f" and char != "\ufffd")
+    return text if good >= max(1, 2 * bad) else None
 
 
 def _declared_charset(data: bytes) -> str | None:
