@@ -79,8 +79,20 @@ def test_pairs_command_reads_bom_quotes_and_reports_a_bad_row(tmp_path):
     lines = [json.loads(x) for x in result.stdout.splitlines()]
     assert [x["verdict"] for x in lines] == ["altered", "verbatim", "variant", "altered"]
     assert [x["same_meaning"] for x in lines] == [True, True, True, False]
-    assert all(set(x) == {"verdict", "same_meaning", "score"} for x in lines)
+    assert all(set(x) == {"line", "verdict", "same_meaning", "score"} for x in lines)
+    assert [x["line"] for x in lines] == [2, 4, 5, 6]
     assert "line 3" in result.stderr and "2 fields" in result.stderr
+
+
+def test_pairs_command_skips_only_the_row_with_a_bad_byte(tmp_path):
+    good = b"The dam held.\tThe dam held!\n"
+    rows = [good] * 299
+    rows[249] = "The dam \xff held.\tThe dam held!\n".encode("latin-1")
+    result = _run(tmp_path, b"left\tright\r\n" + b"".join(rows))
+    assert result.exit_code == 0
+    lines = [json.loads(x) for x in result.stdout.splitlines()]
+    assert len(lines) == 298 and 251 not in {x["line"] for x in lines}
+    assert "line 251" in result.stderr and "not UTF-8" in result.stderr
 
 
 def test_pairs_command_picks_named_columns(tmp_path):

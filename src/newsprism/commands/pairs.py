@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import logging
@@ -21,31 +22,27 @@ BATCH = 256
 def read_pairs(path: Path, col_a: str | None, col_b: str | None) -> Iterator[tuple[int, tuple[str, str] | str]]:
     """(line number, (text a, text b)) per row, or (line number, reason) for a row that cannot be read.
 
-    The header may start with a UTF-8 BOM; fields are taken as written (QUOTE_NONE), since MRPC-style files
-    carry quote marks inside fields.
+    Each line is decoded on its own, so a bad byte costs its row only. The header may start with a UTF-8 BOM;
+    fields are taken as written (QUOTE_NONE), since MRPC-style files carry quote marks inside fields.
     """
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+    with open(path, "rb") as handle:
+        lines = enumerate(handle, start=1)
         try:
-            header = next(reader)
+            header = _fields(next(lines)[1].removeprefix(codecs.BOM_UTF8).decode("utf-8"))
         except StopIteration:
             raise InputError(f"{path}: empty file, expected a header line") from None
         except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+            raise InputError(f"{path}: line 1: not UTF-8 text ({exc.reason})") from exc
         index_a = _column(path, header, col_a, len(header) - 2)
         index_b = _column(path, header, col_b, len(header) - 1)
-        line = 1
-        while True:
-            line += 1
+        for line, raw in lines:
             try:
-                row = next(reader)
-            except StopIteration:
-                return
+                row = _fields(raw.decode("utf-8"))
             except UnicodeDecodeError as exc:
-                yield line, f"not UTF-8 text ({exc.reason})"
-                return
+                yield line, f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+                continue
             if not row or all(not f.strip() for f in row):
                 continue
             if len(row) != len(header):
@@ -54,6 +51,10 @@ def read_pairs(path: Path, col_a: str | None, col_b: str | None) -> Iterator[tup
                 yield line, "an empty text"
             else:
                 yield line, (row[index_a], row[index_b])
+
+
+def _fields(line: str) -> list[str]:
+    return next(csv.reader([line.rstrip("\r\n")], delimiter="\t", quoting=csv.QUOTE_NONE), [])
 
 
 def _column(path: Path, header: list[str], name: str | None, default: int) -> int:
@@ -68,11 +69,12 @@ def _column(path: Path, header: list[str], name: str | None, default: int) -> in
     return names.index(name)
 
 
-def _flush(batch: list[tuple[str, str]]) -> None:
+def _flush(batch: list[tuple[int, tuple[str, str]]]) -> None:
     from newsprism.compare.verdict import classify_pairs  # loads the models: not at CLI start-up
 
-    for verdict in classify_pairs(batch):
-        record = {"verdict": verdict.verdict, "same_meaning": verdict.same_meaning, "score": round(verdict.score, 4)}
+    for (line, _), verdict in zip(batch, classify_pairs([pair for _, pair in batch]), strict=True):
+        record = {"line": line, "verdict": verdict.verdict, "same_meaning": verdict.same_meaning,
+                  "score": round(verdict.score, 4)}
         click.echo(json.dumps(record))
     batch.clear()
 
@@ -82,18 +84,18 @@ def _flush(batch: list[tuple[str, str]]) -> None:
 @click.option("--a", "col_a", default=None, help="Column of the first text (default: the second-to-last).")
 @click.option("--b", "col_b", default=None, help="Column of the second text (default: the last).")
 def pairs_command(file: Path, col_a: str | None, col_b: str | None) -> None:
-    """Print one JSON line per row of FILE.tsv: verdict, same_meaning, score.
+    """Print one JSON line per row of FILE.tsv: line, verdict, same_meaning, score.
 
     A row that cannot be read gets one line on stderr naming it, and the rest go on (no JSON line for it).
     """
-    batch: list[tuple[str, str]] = []
+    batch: list[tuple[int, tuple[str, str]]] = []
     for line, item in read_pairs(file, col_a, col_b):
         if isinstance(item, str):
             _flush(batch)
             sys.stdout.flush()
             click.echo(f"newsprism pairs: {file}: line {line}: skipped: {item}", err=True)
             continue
-        batch.append(item)
+        batch.append((line, item))
         if len(batch) >= BATCH:
             _flush(batch)
     _flush(batch)
