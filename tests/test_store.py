@@ -75,6 +75,25 @@ def test_settings_validation_and_overrides(tmp_path):
         load_settings(bad)
 
 
+@pytest.mark.parametrize(("toml", "message"), [
+    ('[ingest]\nmin_words = "forty"\n', "ingest.min_words must be a whole number"),
+    ('[analyze]\nquote_encoder = "false"\n', "analyze.quote_encoder must be true or false"),
+    ("ingest = 5\n", "ingest must be a table"),
+    ("db = 5\n", "db must be a string"),
+    ("jobs = true\n", "jobs must be a whole number"),
+])
+def test_a_setting_of_the_wrong_type_is_named_with_its_file(tmp_path, toml, message):
+    config = tmp_path / "mine.toml"
+    config.write_text(toml)
+    with pytest.raises(ConfigError, match=rf"mine\.toml: {message}"):
+        load_settings(config)
+    config.write_text("[compare]\nalign_threshold = 1\n[cluster]\nyear_penalty = 0\n")
+    with pytest.raises(ConfigError, match="align_threshold must be in"):
+        load_settings(config)  # an int is taken for a float setting, then range-checked
+    config.write_text("[cluster]\nyear_penalty = 0\n")
+    assert load_settings(config).cluster.year_penalty == 0.0
+
+
 def test_key_value_state(store):
     store.put_value("http", "https://a.example/feed", '{"etag": "x1"}')
     store.put_values("sig", [("a1", b"\x00\x01"), ("a2", b"\x02")])

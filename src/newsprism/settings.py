@@ -110,8 +110,8 @@ def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Se
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"{config_file}: cannot read settings: {exc}") from exc
         for key, value in user.items():
-            if isinstance(value, dict):
-                data.setdefault(key, {}).update(value)
+            if isinstance(value, dict) and isinstance(data.get(key), dict):
+                data[key].update(value)
             else:
                 data[key] = value
     if os.environ.get("NEWSPRISM_DB"):
@@ -124,21 +124,39 @@ def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Se
             data.setdefault(section, {})[name] = value
         else:
             data[key] = value
-    return _build(data)
+    try:
+        return _build(data)
+    except ConfigError as exc:
+        raise ConfigError(f"{config_file}: {exc}" if config_file else str(exc)) from None
 
 
 def _build(data: dict[str, Any]) -> Settings:
     kwargs: dict[str, Any] = {}
+    top = {f.name: f for f in dataclasses.fields(Settings)}
     for key, value in data.items():
         if key in _SECTIONS:
-            cls = _SECTIONS[key]
-            known = {f.name for f in dataclasses.fields(cls)}
-            unknown = set(value) - known
+            if not isinstance(value, dict):
+                raise ConfigError(f"{key} must be a table ([{key}] with its settings), got {value!r}")
+            fields = {f.name: f for f in dataclasses.fields(_SECTIONS[key])}
+            unknown = set(value) - set(fields)
             if unknown:
                 raise ConfigError(f"unknown setting(s) in [{key}]: {', '.join(sorted(unknown))}")
-            kwargs[key] = cls(**value)
-        elif key in {f.name for f in dataclasses.fields(Settings)}:
-            kwargs[key] = value
+            kwargs[key] = _SECTIONS[key](**{name: _typed(f"{key}.{name}", item, fields[name].default)
+                                            for name, item in value.items()})
+        elif key in top:
+            kwargs[key] = _typed(key, value, top[key].default)
         else:
             raise ConfigError(f"unknown setting: {key}")
     return Settings(**kwargs)
+
+
+def _typed(name: str, value: Any, default: Any) -> Any:
+    """`value` when it has the type of the setting's default (an int is taken for a float), else ConfigError:
+    "false" in quotes must not switch a flag on, nor "forty" reach a comparison with a number."""
+    for kind, label in ((bool, "true or false"), (int, "a whole number"), (float, "a number"), (str, "a string")):
+        if isinstance(default, kind):
+            fits = isinstance(value, kind) or (kind is float and isinstance(value, int))
+            if not fits or (kind is not bool and isinstance(value, bool)):
+                raise ConfigError(f"{name} must be {label}, got {value!r}")
+            return float(value) if kind is float else value
+    return value
