@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from newsprism.commands.ingest import register, word_changes
+from newsprism.commands.options import write_output
+from newsprism.errors import InputError
 
 URL = "https://harbour.example/news/ferry"
 TEXT_V1 = (
@@ -61,3 +64,28 @@ def test_diff_of_unknown_article_is_a_usage_error(tmp_path) -> None:
 def test_word_changes_reports_inserts_and_deletes() -> None:
     changes = word_changes("one two three four", "one three four five")
     assert [(c["op"], c["old"], c["new"]) for c in changes] == [("delete", "two", ""), ("insert", "", "five")]
+
+
+def _newsprism(*args: str):
+    """The whole command as a user runs it (errors as one line on stderr)."""
+    import subprocess
+    import sys
+
+    code = "import sys; from newsprism.cli import main; main(sys.argv[1:])"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_read_commands_name_a_missing_or_foreign_store_and_an_unwritable_report(tmp_path) -> None:
+    missing = _newsprism("stories", "--db", str(tmp_path / "typo.db"))
+    assert missing.returncode == 2 and "typo.db: no such store" in missing.stderr
+    assert not (tmp_path / "typo.db").exists()
+    foreign = tmp_path / "notes.txt"
+    foreign.write_text("not a database, only some notes about the harbour ferry\n" * 40)
+    before = foreign.read_bytes()
+    for command in (["stories"], ["ingest", str(foreign), "--no-process"]):
+        result = _newsprism(*command, "--db", str(foreign))
+        assert result.returncode == 2 and "notes.txt: not a newsprism store" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert foreign.read_bytes() == before
+    with pytest.raises(InputError, match=r"r\.html: cannot write the report"):
+        write_output(str(tmp_path / "no" / "dir" / "r.html"), "<p>report</p>")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 
 import click
 from rich.console import Console
 
-from newsprism.commands.options import config_option, settings_from_args
+from newsprism.commands.options import config_option, settings_from_args, write_output
 from newsprism.errors import InputError
 from newsprism.models import Skipped
 
@@ -50,10 +49,7 @@ def compare_command(inputs: tuple[str, ...], as_json: bool, html_file: str | Non
     else:
         render_terminal(data, Console(highlight=False))
     if html_file:
-        try:
-            Path(html_file).write_text(render_html(data), encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"{html_file}: cannot write the report: {exc.strerror or exc}") from exc
+        write_output(html_file, render_html(data))
         if not as_json:
             click.echo(f"HTML report written to {html_file}", err=True)
     if skipped:

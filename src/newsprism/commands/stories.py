@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from newsprism.commands.options import db_option, settings_from_args
+from newsprism.commands.options import db_option, existing_store, write_output
 from newsprism.errors import InputError
 from newsprism.models import Article, Story, parse_datetime, to_dict, to_utc
 from newsprism.untrusted import safe_text
@@ -51,12 +51,6 @@ def _jsonl_record_id(path: str, line: int, records: dict[str, list[str]]) -> str
     except ValueError:
         return None
     return str(record["id"]) if isinstance(record, dict) and record.get("id") is not None else None
-
-
-def _open(db: str | None):
-    from newsprism.store.sqlite import SqliteStore
-
-    return SqliteStore(settings_from_args(None, db=db).db)
 
 
 def _story_summary(store, story: Story, records: dict[str, list[str]]) -> dict:
@@ -103,7 +97,7 @@ def _parse_since(since: str | None) -> datetime | None:
 def stories(since: str | None, outlet: str | None, speaker: str | None, as_json: bool, db: str | None) -> None:
     """List the stories in the store, newest first."""
     cutoff = _parse_since(since)
-    store = _open(db)
+    store = existing_store(db)
     try:
         rows, records = [], {}
         for story in store.iter_stories():
@@ -160,13 +154,13 @@ def story(story_id: str, as_json: bool, html_path: str | None, db: str | None) -
     """Show one story's findings (terminal, JSON or HTML)."""
     from newsprism.report import render_html, render_json, render_terminal
 
-    store = _open(db)
+    store = existing_store(db)
     try:
         comparison = story_comparison(store, story_id)
     finally:
         store.close()
     if html_path:
-        Path(html_path).write_text(render_html(comparison), encoding="utf-8")
+        write_output(html_path, render_html(comparison))
         click.echo(f"newsprism: wrote {html_path}", err=True)
     elif as_json:
         click.echo(json.dumps(render_json(comparison), indent=2, ensure_ascii=False))
@@ -180,7 +174,7 @@ def story(story_id: str, as_json: bool, html_path: str | None, db: str | None) -
 @db_option
 def copies(min_score: float, as_json: bool, db: str | None) -> None:
     """List reuse links: which article copies which (verbatim, near-verbatim, paraphrase)."""
-    store = _open(db)
+    store = existing_store(db)
     try:
         links = sorted(store.iter_reuse(min_score), key=lambda r: -r.score)
         outlets = {}

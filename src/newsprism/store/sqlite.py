@@ -125,10 +125,14 @@ class SqliteStore:
         self._db.row_factory = sqlite3.Row
         self._lock = threading.RLock()
         self._depth = 0
-        self._db.execute("PRAGMA busy_timeout = 30000")
-        if self.path != ":memory:":
-            self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
+        try:
+            self._db.execute("PRAGMA busy_timeout = 30000")
+            if self.path != ":memory:":
+                self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as exc:  # another kind of file given as the store: left as it is
+            self._db.close()
+            raise StoreError(f"{self.path}: not a newsprism store ({exc})") from exc
         self._migrate()
 
     # ------------------------------------------------------------------------------------ plumbing
