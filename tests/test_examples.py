@@ -140,6 +140,23 @@ def test_unreadable_inputs_are_named_and_the_rest_compared(tmp_path, capsys):
     assert [s["source_ref"] for s in data["skipped"]] == [missing, str(empty)]
 
 
+def test_the_same_article_given_twice_is_compared_once(tmp_path, capsys):
+    from newsprism.cli import main
+
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(Path(FILES[0]).read_bytes())
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", FILES[0], str(copy), FILES[1], "--json"])
+    assert exit_info.value.code == 2
+    out, err = capsys.readouterr()
+    assert err.strip() == f"newsprism: skipped {copy}: the same article as {FILES[0]}, compared once"
+    data = json.loads(out)
+    assert [a["source_ref"] for a in data["articles"]] == FILES[:2]
+    with pytest.raises(SystemExit):
+        main(["compare", FILES[0], FILES[0]])
+    assert "1 of 2 could be read" in capsys.readouterr().err
+
+
 def test_the_html_report_names_what_was_not_compared(tmp_path, capsys):
     from newsprism.cli import main
 

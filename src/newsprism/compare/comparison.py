@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -150,8 +150,9 @@ def compare_inputs(inputs: list[str], settings: Settings,
                    on_skip: Callable[[Skipped], None] | None = None) -> Comparison:
     """Ingest, analyze, resolve entities and compare files or URLs (no store involved).
 
-    An input that cannot be read or has no article text is passed to `on_skip`, left out and listed in the
-    comparison's `skipped`; without `on_skip` it is an error.
+    An input that cannot be read, has no article text or repeats an article given before (same id, same text)
+    is passed to `on_skip`, left out and listed in the comparison's `skipped`; without `on_skip` it
+    is an error.
 
     Raises:
         InputError: an input was skipped and there is no `on_skip`, or fewer than two articles were read.
@@ -160,8 +161,12 @@ def compare_inputs(inputs: list[str], settings: Settings,
     skipped: list[Skipped] = []
     for item in ingest_articles(list(inputs), settings):
         if isinstance(item, Article):
-            articles.append(item)
-        elif on_skip is None:
+            first = next((a for a in articles if a.id == item.id), None)
+            if first is None or first.text != item.text:  # two versions of one URL are compared as two
+                articles.append(item if first is None else replace(item, id=f"{item.id}-{len(articles)}"))
+                continue
+            item = Skipped(item.source_ref, f"the same article as {first.source_ref}, compared once")
+        if on_skip is None:
             raise InputError(f"{item.source_ref}: {item.reason}")
         else:
             on_skip(item)
