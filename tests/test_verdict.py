@@ -65,6 +65,12 @@ def test_same_stage_wording_is_not_a_commitment_change():
     assert not any("commitment" in r for r in v.reasons)
 
 
+def test_doubled_and_tripled_are_numbers():
+    v = classify_pair("Fuel prices at the island pumps have doubled since spring.",
+                      "Fuel prices at the island pumps have tripled since spring.")
+    assert v.verdict == "altered" and v.reasons == ["number: 'doubled' -> 'tripled'"]
+
+
 def test_a_reason_names_the_changed_words_not_the_chunks_the_diff_cut():
     moved = classify_pair("The harbour accord was drafted in March and formally signed at the port office.",
                           "The harbour accord was drafted and formally initialled at the port office in March.")

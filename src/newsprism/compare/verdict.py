@@ -164,9 +164,10 @@ NUMBER_WORDS: dict[str, str] = {
     )
 } | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
      "ninety": "90", "hundred": "100", "thousand": "1000", "million": "1e6", "billion": "1e9",
-     "trillion": "1e12", "dozen": "12", "half": "0.5", "twice": "x2", "double": "x2", "triple": "x3",
-     "once": "x1", "thrice": "x3", "quarter": "0.25", "percent": "%", "per cent": "%", "mln": "1e6",
-     "bn": "1e9", "m": "1e6"}
+     "trillion": "1e12", "dozen": "12", "half": "0.5", "twice": "x2", "once": "x1", "thrice": "x3",
+     "quarter": "0.25", "percent": "%", "per cent": "%", "mln": "1e6", "bn": "1e9", "m": "1e6"} | {
+    form: factor for stem, factor in (("doubl", "x2"), ("tripl", "x3"), ("quadrupl", "x4"), ("halv", "x0.5"))
+    for form in (f"{stem}e", f"{stem}ed", f"{stem}es", f"{stem}ing")}
 DATE_WORDS = frozenset(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today", "tomorrow", "tonight", "weekend", "morning", "afternoon", "evening", "night", "week", "month", "year", "decade", "century", "spring", "summer", "autumn", "fall", "winter"]
 )
