@@ -137,6 +137,9 @@ def test_story_list_shows_outlets_counts_and_filters(client):
     assert only(since="2025-05-20") == [EVIL_STORY]
     assert only(until="2025-05-03") == [STORY]
     assert only(q="no such words anywhere") == only(q="?! –") == []
+    assert client.get("/api/stories", params={"page": 10**9}).json()["stories"] == []
+    for path in ("/api/stories", "/"):  # a page number past SQLite's integers is refused, not a server error
+        assert client.get(path, params={"page": "99999999999999999999"}).status_code == 422
 
 
 def test_story_page_marks_changed_words_and_lists_findings(client):

@@ -101,7 +101,7 @@ def create_app(db_path: str, token: str | None = None, settings: Settings | None
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(
         request: Request, since: str | None = None, until: str | None = None, outlet: str | None = None,
-        speaker: str | None = None, q: str | None = None, page_no: int = Query(1, alias="page", ge=1),
+        speaker: str | None = None, q: str | None = None, page_no: int = Query(1, alias="page", ge=1, le=queries.MAX_PAGE),
     ) -> HTMLResponse:
         data = queries.list_stories(store, since=since, until=until, outlet=outlet, speaker=speaker, text=q,
                                     page=page_no)
@@ -148,7 +148,7 @@ def create_app(db_path: str, token: str | None = None, settings: Settings | None
     @app.get("/api/stories", tags=["read"])
     def api_stories(
         since: str | None = None, until: str | None = None, outlet: str | None = None,
-        speaker: str | None = None, q: str | None = None, page_no: int = Query(1, alias="page", ge=1),
+        speaker: str | None = None, q: str | None = None, page_no: int = Query(1, alias="page", ge=1, le=queries.MAX_PAGE),
     ) -> dict[str, Any]:
         """Stories, newest first, filtered by date range, outlet, speaker and text (`q`: every word in the title
         or text of one article, as a word or the start of one; or a piece of the story label)."""

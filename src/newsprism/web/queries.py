@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 VERDICT_KINDS: tuple[str, ...] = ("verbatim", "variant", "altered")
 PAGE_SIZE = 50
+MAX_PAGE = 10**9  # beyond any store; a larger page number would overflow SQLite's OFFSET
 
 # Indexes the web pages need on top of the migrations; created at app start, harmless when present.
 WEB_INDEXES: tuple[str, ...] = (
