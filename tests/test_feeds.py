@@ -128,6 +128,9 @@ def test_parse_duration():
     assert parse_duration("15m") == 900 and parse_duration("2h") == 7200 and parse_duration("0.05s") == 0.05
     with pytest.raises(Exception, match="not a duration"):
         parse_duration("soon")
+    for text in ("0s", "99999999999999999999d"):
+        with pytest.raises(Exception, match="more than 0 and at most 366 days"):
+            parse_duration(text)
 
 
 def test_watch_two_polls_stores_once(tmp_path):

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$", re.I)
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+MAX_INTERVAL_S = 366 * 86400.0
 
 
 @dataclass(slots=True)
@@ -43,7 +44,10 @@ def parse_duration(text: str) -> float:
     match = _DURATION.match(text)
     if not match:
         raise click.BadParameter(f"{text!r} is not a duration like 30s, 15m or 2h")
-    return float(match.group(1)) * _UNIT_SECONDS[(match.group(2) or "s").lower()]
+    seconds = float(match.group(1)) * _UNIT_SECONDS[(match.group(2) or "s").lower()]
+    if not 0 < seconds <= MAX_INTERVAL_S:  # 0 would poll the feeds back to back; a huge wait overflows sleep
+        raise click.BadParameter(f"{text!r}: the interval must be more than 0 and at most 366 days")
+    return seconds
 
 
 def poll_feeds(
