@@ -108,6 +108,9 @@ def test_directory_is_walked_recursively_in_sorted_order(tmp_path, settings) -> 
         (tmp_path / name).write_text(BODY + " " + name, "utf-8")
     refs = [r.source_ref for r in read_sources([str(tmp_path)], settings)]
     assert refs == [str(tmp_path / "a.txt"), str(tmp_path / "b/c.txt"), str(tmp_path / "b/z.txt")]
+    (tmp_path / "b/gone.txt").symlink_to(tmp_path / "removed.txt")
+    [dangling] = [r for r in read_sources([str(tmp_path)], settings) if isinstance(r, Skipped)]
+    assert dangling.source_ref == str(tmp_path / "b/gone.txt")
 
 
 def test_unknown_extension_is_sniffed(tmp_path, settings) -> None:

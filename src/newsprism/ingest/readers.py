@@ -53,7 +53,8 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[str]:
     for item in inputs:
         path = Path(item)
         if item != "-" and not is_url(item) and path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            # a dangling link is passed on, so reading it names it (silently left out before)
+            for child in sorted(p for p in path.rglob("*") if p.is_file() or (p.is_symlink() and not p.exists())):
                 if not any(part.startswith(".") for part in child.relative_to(path).parts):
                     yield str(child)
         else:
