@@ -47,7 +47,7 @@ def _bad_corpus(root) -> dict[str, str]:
     (root / "empty.txt").write_bytes(b"")
     (root / "blank.html").write_text("<html><head><title>x</title></head><body><div></div></body></html>", "utf-8")
     return {
-        "lines.jsonl#L2": "bad_json",
+        "lines.jsonl#L2": "bad_json: Expecting property name enclosed in double quotes at column 2",
         "lines.jsonl#L4": "bad_record",
         "cut.jsonl.gz": "corrupt",
         "picture.png": "binary",

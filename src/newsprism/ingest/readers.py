@@ -179,10 +179,13 @@ def _read_jsonl(ref: str, stream: IO[bytes], settings: Settings) -> Iterator[Rec
         if len(line) > settings.ingest.max_bytes:
             yield Skipped(line_ref, f"too_large: {len(line)} bytes > {settings.ingest.max_bytes}")
             continue
+        text = decode_bytes(line)
         try:
-            record = json.loads(decode_bytes(line))
-        except ValueError as exc:
-            yield Skipped(line_ref, f"bad_json: {exc}")
+            record = json.loads(text)
+        except json.JSONDecodeError as exc:  # the record is this line: a column, not "line 1 column N"
+            cut = text[exc.pos : exc.pos + 1] in ("\r", "\n")
+            yield Skipped(line_ref, f"bad_json: {'the record ends inside a string' if cut else exc.msg}"
+                                    f" at column {exc.colno}")
             continue
         yield jsonl_record(line_ref, record)
 
