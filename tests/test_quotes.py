@@ -17,7 +17,7 @@ from newsprism.analyze.attribution.decoding import fill_missing_content, group
 from newsprism.analyze.attribution.model import AttributionTagger, TaggedParagraph
 from newsprism.analyze.attribution.quotemarks import quoted_regions
 from newsprism.analyze.attribution.tokens import paragraphs, tokens_of_text
-from newsprism.analyze.quotes import find_quotes, quotes_component
+from newsprism.analyze.quotes import _after_dateline, find_quotes, quotes_component
 from newsprism.cli import cli
 from newsprism.errors import ModelError
 from newsprism.models import Analysis, Article, Mention, Quote, Span, stable_id
@@ -286,6 +286,18 @@ def test_title_from_apposition_resolves_to_named_person():
         "The mayor said traffic would return to normal within a week."
     )
     assert quote_with(text, "traffic would return").speaker == "Anna Berg"
+
+
+def test_the_dateline_is_not_part_of_the_source():
+    text = ("Harbour Gazette\n\nPORT ELDMOOR - The mayor of Port Eldmoor, Helga Brandt, announced on Monday that "
+            "the city will buy a new ferry for the island route before next summer.\n\n"
+            "\"The old boat has earned its rest,\" Brandt told reporters at the quay.")
+    quote = quote_with(text, "the city will buy")
+    assert quote.speaker == "Helga Brandt"
+    assert quote.speaker_span is None or not quote.speaker_span.text_in(text).startswith("PORT")
+    assert _after_dateline("WASHINGTON (Wire) — Officials said", (0, 24)) == (20, 24)
+    assert _after_dateline("KYIV, Ukraine - the army said", (0, 24)) == (16, 24)
+    assert _after_dateline("NATO officials said", (0, 14)) == (0, 14)
 
 
 def test_generic_leader_resolves_to_the_head_of_government_not_the_nearest_name():

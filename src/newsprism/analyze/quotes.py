@@ -45,6 +45,8 @@ _TIME_AFTER_CUE = re.compile(
 _ADDRESSEE_CUES = frozenset({"told", "tells", "tell", "assured", "informed", "reminded", "warned"})
 _THAT_AFTER_ADDRESSEE = re.compile(r"(?:[^\s\"“”]+\s+){1,14}?(?=that\s)")  # a listener, at most 14 words
 _NOT_IN_A_LISTENER = ("VB", "MD", "TO", "W", "PRP")
+_DATELINE = re.compile(  # "WASHINGTON -", "KYIV, Ukraine —", "LONDON (Reuters) -"
+    r"[A-Z][A-Z.'’]+(?:[ ,]+[A-Z][A-Za-z.'’]+)*\s*(?:\([^()\n]{1,40}\)\s*)?[-—–]+\s+")
 _SPEAKER_LABEL = re.compile(r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+)?:\s+")  # a transcript's "PENCE: "
 
 
@@ -108,6 +110,8 @@ def extract_quotes(text: str, tokens: list[Tok], persons: list[Person], article_
     resolver = SpeakerResolver(text, persons)
     quotes = []
     for attribution in attributions:
+        if attribution.source is not None:
+            attribution.source = _after_dateline(text, attribution.source)
         first = attribution.content[0][0] if attribution.content else None
         cue = attribution.cue[0] if attribution.cue else None
         speaker = resolver.resolve(attribution.source, attribution.continued, attribution.paragraph, first, cue)
@@ -159,6 +163,13 @@ def _trim(text: str, frag: Frag) -> Frag | None:
         if quoted and text[end - 1] in QUOTE_CHARS:  # the mark that closes the one before the label
             end -= 1
     return (start, end) if end > start else None
+
+
+def _after_dateline(text: str, source: Frag) -> Frag:
+    """A source without the dateline the article opens with ("PORT ELDMOOR - The mayor ..." -> "The mayor
+    ..."): the place a story was filed from never says anything."""
+    dateline = _DATELINE.match(text, source[0], source[1])
+    return (dateline.end(), source[1]) if dateline is not None and dateline.end() < source[1] else source
 
 
 def _after_time_words(text: str, frag: Frag, cue_end: int) -> Frag:
