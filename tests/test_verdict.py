@@ -65,6 +65,14 @@ def test_same_stage_wording_is_not_a_commitment_change():
     assert not any("commitment" in r for r in v.reasons)
 
 
+def test_a_prefix_negation_against_not_is_no_change_and_alone_it_is_one():
+    same = classify_pair('"The cause of the blaze is still unknown," the fire chief said.',
+                         '"The cause of the blaze is not yet known," the fire chief said.')
+    assert not any(r.startswith("negation") for r in same.reasons)
+    flipped = classify_pair("The new timetable is possible this winter.", "The new timetable is impossible this winter.")
+    assert flipped.verdict == "altered" and flipped.reasons == ["negation: (nothing) -> 'impossible'"]
+
+
 def test_doubled_and_tripled_are_numbers():
     v = classify_pair("Fuel prices at the island pumps have doubled since spring.",
                       "Fuel prices at the island pumps have tripled since spring.")

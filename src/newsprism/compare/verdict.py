@@ -47,6 +47,7 @@ NEGATIONS = frozenset({"not", "no", "never", "nobody", "nothing", "neither", "no
 # "There is no question that X", "no doubt X", "no matter how": the "no" asserts or concedes, it negates nothing.
 _NOT_NEGATING = frozenset({"no question", "no doubt", "no matter", "no wonder", "not only"})
 _DO_FORMS = frozenset({"do", "does", "did", "doing", "done"})
+_NEGATING_PREFIXES = ("non-", "non", "un", "in", "im", "il", "ir", "dis")
 
 # Modal meaning classes: swapping words inside one class keeps the meaning, across classes changes it.
 MODALS: dict[str, str] = {
@@ -359,13 +360,21 @@ def _stems(word: str) -> set[str]:
     return out
 
 
-def _negations(tokens: list[_Token]) -> Counter:
+def _negations(tokens: list[_Token], changed_forms: set[str] = frozenset()) -> Counter:
+    """Negating words; also a word negated by its prefix whose stem the diff has on the other side ("unknown"
+    against "not known" is one negation on each side, so the two cancel)."""
     found: Counter = Counter()
     for i, t in enumerate(tokens):
         following = tokens[i + 1].key if i + 1 < len(tokens) else ""
-        if (t.key in NEGATIONS or t.key.endswith("n't")) and f"{t.key} {following}" not in _NOT_NEGATING:
+        negating = (t.key in NEGATIONS or t.key.endswith("n't")) and f"{t.key} {following}" not in _NOT_NEGATING
+        if negating or _negated_by_prefix(t.key, changed_forms):
             found["negation"] += 1
     return found
+
+
+def _negated_by_prefix(word: str, changed_forms: set[str]) -> bool:
+    return any(word.startswith(prefix) and len(word) - len(prefix) >= 4 and _lemmas(word[len(prefix):]) & changed_forms
+               for prefix in _NEGATING_PREFIXES)
 
 
 def _classes(tokens: list[_Token], lexicon: dict[str, str]) -> Counter:
@@ -491,8 +500,9 @@ def _name_change(chunks: list[Chunk], same_name: SameName | None) -> str | None:
 
 def meaning_changes(chunks: list[Chunk], same_name: SameName | None = None) -> list[str]:
     """Why the changed chunks of one pair change its meaning (empty when they only reword)."""
+    changed_forms = {form for chunk in chunks for side in chunk for t in side for form in _lemmas(t.key)}
     checks = [
-        _marker_change("negation", chunks, _negations, both_sides=False),
+        _marker_change("negation", chunks, lambda c: _negations(c, changed_forms), both_sides=False),
         _marker_change("number", chunks, _numbers, both_sides=True),
         _marker_change("date", chunks, _dates, both_sides=True),
         _name_change(chunks, same_name),
