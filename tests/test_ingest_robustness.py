@@ -37,8 +37,12 @@ def _bad_corpus(root) -> dict[str, str]:
     """Writes one good file per kind and each kind of bad input; returns bad file name -> expected reason."""
     (root / "good.txt").write_text(GOOD + " Plain.", "utf-8")
     (root / "good.html").write_text(f"<html><body><article><p>{GOOD}</p></article></body></html>", "utf-8")
+    bad_url = json.dumps({"text": f"{GOOD} Odd address.", "url": "http://[::1"})
+    surrogate = json.dumps({"text": f"{GOOD} HALF Half a character.", "url": "https://green.example/half"})
+    surrogate = surrogate.replace("HALF", "\\ud800")  # a lone surrogate, as JSON allows
     (root / "lines.jsonl").write_text(
-        "\n".join([_good_record(1), "{not json at all", _good_record(2), "[1, 2]"]) + "\n", "utf-8"
+        "\n".join([_good_record(1), "{not json at all", _good_record(2), "[1, 2]", bad_url, surrogate]) + "\n",
+        "utf-8",
     )
     full = gzip.compress(("\n".join(_good_record(i) for i in range(10, 400)) + "\n").encode())
     (root / "cut.jsonl.gz").write_bytes(full[: len(full) // 2])
@@ -49,6 +53,7 @@ def _bad_corpus(root) -> dict[str, str]:
     return {
         "lines.jsonl#L2": "bad_json: Expecting property name enclosed in double quotes at column 2",
         "lines.jsonl#L4": "bad_record",
+        "lines.jsonl#L5": "bad_url",
         "cut.jsonl.gz": "corrupt",
         "picture.png": "binary",
         "empty.txt": "empty",
@@ -73,7 +78,7 @@ def test_bad_inputs_are_reported_one_line_each_and_good_ones_stored(tmp_path) ->
         refs = {a.source_ref.rsplit("/", 1)[-1] for batch in store.iter_articles() for a in batch}
     finally:
         store.close()
-    assert {"good.txt", "good.html", "lines.jsonl#L1", "lines.jsonl#L3", "latin.txt"} <= refs
+    assert {"good.txt", "good.html", "lines.jsonl#L1", "lines.jsonl#L3", "lines.jsonl#L6", "latin.txt"} <= refs
     assert any(r.startswith("cut.jsonl.gz#L") for r in refs)  # records before the cut are kept
     again = CliRunner().invoke(cli, ["ingest", str(corpus), "--db", db, "--no-process"])
     assert again.exit_code == 0

@@ -137,3 +137,19 @@ def test_read_path_dispatches_warc(tmp_path: Path, settings_small):
         write_records(stream, GOOD[:2], gzip=True)
     out = list(read_path(path, settings_small))
     assert len(out) == 1 and isinstance(out[0], RawDocument)
+
+
+def test_a_response_without_a_target_uri_is_one_skipped_and_reading_goes_on(tmp_path: Path, settings_small):
+    """warcio's HTTP header parser fails inside such a record (an AttributeError of its own)."""
+    buffer = io.BytesIO()
+    write_records(buffer, GOOD[:2], gzip=False)
+    body = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\nhi\r\n"
+    buffer.write(b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
+                 b"Content-Type: application/http; msgtype=response\r\n"
+                 + f"Content-Length: {len(body)}\r\n\r\n".encode() + body + b"\r\n\r\n")
+    write_records(buffer, GOOD[4:], gzip=False)
+    path = tmp_path / "odd.warc"
+    path.write_bytes(buffer.getvalue())
+    out = list(read_warc(str(path), settings_small))
+    assert [r.url for r in out if isinstance(r, RawDocument)] == ["http://news.example/oaks", "http://news.example/latin"]
+    assert [r.reason.split(":")[0] for r in out if isinstance(r, Skipped)] == ["corrupt"]

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from newsprism.ingest.boilerplate import RepeatedLines, clean_plain_text, strip_title_suffix
 from newsprism.ingest.language import detect_language
 from newsprism.ingest.outlet import outlet_for
 from newsprism.ingest.raw import RawDocument
-from newsprism.models import Article, Skipped, article_id_for, to_utc
+from newsprism.models import Article, Skipped, article_id_for, canonical_url, to_utc
 from newsprism.settings import Settings
 
 log = logging.getLogger(__name__)
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def extract_article(raw: RawDocument, settings: Settings, repeated: RepeatedLines | None = None) -> Article | Skipped:
@@ -32,6 +34,9 @@ def extract_article(raw: RawDocument, settings: Settings, repeated: RepeatedLine
     """
     if len(raw.content) > settings.ingest.max_bytes:
         return Skipped(raw.source_ref, f"too_large: {len(raw.content)} characters > {settings.ingest.max_bytes}")
+    raw = _without_surrogates(raw)
+    if raw.url is not None and not _valid_url(raw.url):
+        return Skipped(raw.source_ref, f"bad_url: {raw.url!r} is not a valid URL")
     outlet = outlet_for(raw.outlet, raw.url, raw.source_ref)
     if raw.content_type == "html":
         parsed = _from_html(raw)
@@ -61,6 +66,21 @@ def extract_article(raw: RawDocument, settings: Settings, repeated: RepeatedLine
         source_ref=raw.source_ref,
         record_id=raw.extra.get("record_id"),
     )
+
+
+def _without_surrogates(raw: RawDocument) -> RawDocument:
+    """The record with lone UTF-16 surrogates (a JSON "\\ud800") as U+FFFD: they cannot be stored or hashed."""
+    fields = {name: _SURROGATE.sub("\ufffd", value) for name in ("content", "url", "outlet", "title", "author")
+              if isinstance(value := getattr(raw, name), str) and _SURROGATE.search(value)}
+    return replace(raw, **fields) if fields else raw
+
+
+def _valid_url(url: str) -> bool:
+    try:
+        canonical_url(url)
+    except ValueError:  # "http://[::1" and other addresses urllib cannot split
+        return False
+    return True
 
 
 def _from_html(raw: RawDocument) -> tuple[str, str, str | None, datetime | None] | None:

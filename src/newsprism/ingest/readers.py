@@ -45,7 +45,11 @@ def read_sources(inputs: Iterable[str], settings: Settings, store: Store | None 
         >>> for record in read_sources(["articles/", "feed.jsonl"], settings): ...
     """
     for source in expand_inputs(inputs):
-        yield from read_source(source, settings, store)
+        try:
+            yield from read_source(source, settings, store)
+        except Exception as exc:  # a reader's unforeseen failure costs this input only, never the batch
+            log.debug("reading %s failed", source, exc_info=True)
+            yield Skipped(source, f"unreadable: {type(exc).__name__}: {exc}")
 
 
 def expand_inputs(inputs: Iterable[str]) -> Iterator[str]:

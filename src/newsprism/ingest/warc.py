@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_MAGIC = b"WARC/1."
 _SCAN_CHUNK = 1 << 16
-_CORRUPT = (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError)
+# warcio fails on some damaged headers with AttributeError / TypeError / IndexError from inside its parser
+_CORRUPT = (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError, AttributeError, TypeError, IndexError)
 
 
 def read_warc(path: str, settings: Settings) -> Iterator[RawDocument | Skipped]:
