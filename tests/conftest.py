@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import csv
 import os
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,6 +44,34 @@ def cli_command(*args: str) -> list[str]:
     program = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
                "from newsprism.cli import main; main(sys.argv[1:])")
     return [sys.executable, "-c", program, *args]
+
+
+@contextmanager
+def served(db: Path, *args: str) -> Iterator[str]:
+    """A real `newsprism serve` over `db` on a free 127.0.0.1 port while the block runs; yields its base URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "NEWSPRISM_TOKEN": ""}
+    proc = subprocess.Popen(
+        cli_command("serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port), *args),
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/api/speakers", timeout=2).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"newsprism serve did not start: {proc.stderr.read().decode()[-800:]}") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 def require(path: Path) -> Path:

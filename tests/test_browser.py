@@ -2,54 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import cli_command
+from conftest import cli_command, served
 from test_web import STORY, build_corpus
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _serve(db: Path) -> Iterator[str]:
-    """Run `newsprism serve` on a free port until the test ends; yields its base URL."""
-    port = _free_port()
-    env = {**os.environ, "NEWSPRISM_TOKEN": ""}
-    proc = subprocess.Popen(
-        cli_command("serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)),
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/api/speakers", timeout=2).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"newsprism serve did not start: {proc.stderr.read().decode()[-800:]}") from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +31,8 @@ def browser():
 @pytest.fixture(scope="module")
 def fixture_server(tmp_path_factory) -> Iterator[str]:
     db = build_corpus(tmp_path_factory.mktemp("browser") / "web.db")
-    yield from _serve(db)
+    with served(db) as base:
+        yield base
 
 
 def _shot(page, name: str) -> None:
@@ -120,9 +86,7 @@ def test_example_corpus_in_chromium(browser, tmp_path):
         capture_output=True, text=True, timeout=600,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    server = _serve(db)
-    base = next(server)
-    try:
+    with served(db) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(base + "/")
         page.locator("a.story-link").first.click()
@@ -130,5 +94,3 @@ def test_example_corpus_in_chromium(browser, tmp_path):
         assert page.locator("mark.chg").count() >= 1
         _shot(page, "example-story")
         page.close()
-    finally:
-        server.close()

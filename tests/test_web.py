@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import served
 from newsprism.models import Analysis, Article, Finding, Quote, Reuse, Span, Story
 from newsprism.store.sqlite import SqliteStore
 from newsprism.web import create_app, render_story_report
@@ -267,3 +268,31 @@ def test_api_reference_page_lists_every_endpoint_without_outside_assets(client):
     assert "https://" not in html and "http://" not in html
     assert client.get("/docs").status_code == 404
     assert "/api/outlets" in client.get("/openapi.json").json()["paths"]
+
+
+def test_ingest_requests_at_once_build_the_same_stories_as_one_after_another(tmp_path):
+    """A real server answers requests on a thread pool; two clustering side by side used to split one story."""
+    import threading
+    import urllib.request
+
+    base = ("Storm winds tore the roof from the lighthouse keeper's cottage on Gull Point late on Tuesday, and the "
+            "coastguard closed the harbour road until engineers can check the sea wall. \"We have never seen the "
+            "water come this far up the slipway,\" harbour master Ennis Varga said. The council will meet on "
+            "Friday to decide how to pay for the repairs to the cottage and the wall.")
+    bodies = [{"articles": [{"text": base + f" Reported by desk {n}-{k}.", "outlet": f"Coast Paper {n}{k}",
+                             "url": f"https://coast{n}{k}.example/storm"} for k in range(3)]} for n in range(3)]
+    answers: list[int] = []
+    with served(tmp_path / "fresh.db", "--token", "s3cret-token") as server:
+        def post(body: dict) -> None:
+            request = urllib.request.Request(server + "/api/ingest", data=json.dumps(body).encode(), headers={
+                "Authorization": "Bearer s3cret-token", "Content-Type": "application/json"})
+            answers.append(urllib.request.urlopen(request, timeout=300).status)
+
+        threads = [threading.Thread(target=post, args=(body,)) for body in bodies]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        stories = json.load(urllib.request.urlopen(server + "/api/stories"))["stories"]
+    assert answers == [200, 200, 200]
+    assert [s["article_count"] for s in stories] == [9]

@@ -45,11 +45,7 @@ def read_sources(inputs: Iterable[str], settings: Settings, store: Store | None 
         >>> for record in read_sources(["articles/", "feed.jsonl"], settings): ...
     """
     for source in expand_inputs(inputs):
-        try:
-            yield from read_source(source, settings, store)
-        except Exception as exc:  # a reader's unforeseen failure costs this input only, never the batch
-            log.debug("reading %s failed", source, exc_info=True)
-            yield Skipped(source, f"unreadable: {type(exc).__name__}: {exc}")
+        yield from read_source(source, settings, store)
 
 
 def expand_inputs(inputs: Iterable[str]) -> Iterator[str]:
@@ -70,14 +66,19 @@ def is_url(item: str) -> bool:
 
 
 def read_source(source: str, settings: Settings, store: Store | None = None) -> Iterator[Record]:
-    """The records of one input: stdin (`-`), an http(s) URL or feed, or a file."""
-    if source == "-":
-        data = sys.stdin.buffer.read(settings.ingest.max_bytes + 1)
-        yield from _records_from_bytes("<stdin>", "", data, settings)
-    elif is_url(source):
-        yield from _read_url(source, settings, store)
-    else:
-        yield from read_path(Path(source), settings)
+    """The records of one input: stdin (`-`), an http(s) URL or feed, or a file. A reader's unforeseen failure
+    ends this input with one Skipped, never the batch."""
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(settings.ingest.max_bytes + 1)
+            yield from _records_from_bytes("<stdin>", "", data, settings)
+        elif is_url(source):
+            yield from _read_url(source, settings, store)
+        else:
+            yield from read_path(Path(source), settings)
+    except Exception as exc:
+        log.debug("reading %s failed", source, exc_info=True)
+        yield Skipped(source, f"unreadable: {type(exc).__name__}: {exc}")
 
 
 def _read_url(url: str, settings: Settings, store: Store | None) -> Iterator[Record]:

@@ -85,6 +85,7 @@ def create_app(db_path: str, token: str | None = None, settings: Settings | None
     queries.ensure_indexes(store)
     env = template_env()
     scoreboard = _ScoreboardCache()
+    ingest_lock = threading.Lock()  # one ingest at a time: two requests clustering side by side split stories
     # Swagger/ReDoc pages load their scripts from a CDN, which an offline machine cannot reach: /api is a
     # server-rendered reference built from the same OpenAPI schema (still served at /openapi.json).
     app = FastAPI(title="newsprism", description="Compare how outlets report the same story.", version="1",
@@ -200,7 +201,8 @@ def create_app(db_path: str, token: str | None = None, settings: Settings | None
         if not given.startswith("Bearer ") or not hmac.compare_digest(given[7:].encode(), token.encode()):
             raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
         try:
-            return ingest_records(store, settings, [r.model_dump(exclude_none=True) for r in body.articles])
+            with ingest_lock:
+                return ingest_records(store, settings, [r.model_dump(exclude_none=True) for r in body.articles])
         except NewsprismError as exc:
             raise HTTPException(503, str(exc)) from exc
 

@@ -26,6 +26,7 @@ def ingest_records(store: SqliteStore, settings: Settings, records: list[dict[st
         status = store.put_article(article)
         stored.append({"ref": ref, "id": article.id, "status": status})
     new_ids = [s["id"] for s in stored if s["status"] != "unchanged"]
-    if new_ids:
-        process_articles(store, settings, new_ids)
+    # unchanged ids go too: one stored by a request that failed before processing is processed now (the
+    # pipeline skips articles whose processed state matches)
+    process_articles(store, settings, [s["id"] for s in stored])
     return {"stored": stored, "skipped": skipped, "pipeline": "done" if new_ids else "nothing new"}
