@@ -121,3 +121,23 @@ def test_stdin_jsonl_and_text_are_sniffed(tmp_path) -> None:
     finally:
         store.close()
     assert refs == ["<stdin>", "<stdin>#L1", "<stdin>#L2"]
+
+
+def test_a_compressed_giant_is_skipped_without_unpacking_it_into_memory(tmp_path, settings) -> None:
+    import tracemalloc
+    import zipfile
+
+    settings.ingest.max_bytes = 100_000
+    with gzip.open(tmp_path / "giant.jsonl.gz", "wb") as packed:
+        packed.write((_good_record(1) + "\n").encode())
+        packed.write(b'{"text": "' + b"word " * 6_000_000 + b'"}\n')  # 30 MB of one line
+        packed.write((_good_record(2) + "\n").encode())
+    with zipfile.ZipFile(tmp_path / "giant.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("inner.txt.gz", gzip.compress(b"word " * 6_000_000))
+    tracemalloc.start()
+    out = list(read_sources([str(tmp_path / "giant.jsonl.gz"), str(tmp_path / "giant.zip")], settings))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [getattr(r, "reason", "record").split(":")[0] for r in out] == ["record", "too_large", "record", "too_large"]
+    assert "30000013 bytes" in out[1].reason
+    assert peak < 5_000_000, peak

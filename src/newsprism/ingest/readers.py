@@ -177,12 +177,12 @@ def _sniff_jsonl(data: bytes) -> bool:
 
 def _read_jsonl(ref: str, stream: IO[bytes], settings: Settings) -> Iterator[Record]:
     """One record per JSON line; bad lines are skipped with their line number."""
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
+    for number, (line, size) in enumerate(_bounded_lines(stream, settings.ingest.max_bytes), start=1):
         line_ref = f"{ref}#L{number}"
-        if len(line) > settings.ingest.max_bytes:
-            yield Skipped(line_ref, f"too_large: {len(line)} bytes > {settings.ingest.max_bytes}")
+        if line is None:
+            yield Skipped(line_ref, f"too_large: {size} bytes > {settings.ingest.max_bytes}")
+            continue
+        if not line.strip():
             continue
         text = decode_bytes(line)
         try:
@@ -193,6 +193,19 @@ def _read_jsonl(ref: str, stream: IO[bytes], settings: Settings) -> Iterator[Rec
                                     f" at column {exc.colno}")
             continue
         yield jsonl_record(line_ref, record)
+
+
+def _bounded_lines(stream: IO[bytes], limit: int) -> Iterator[tuple[bytes | None, int]]:
+    """(line, size) per line; (None, size) for a line over `limit` bytes, which is counted but never held in
+    memory (a few MB of gzip can unpack to one line of gigabytes)."""
+    while line := stream.readline(limit + 1):
+        if len(line) <= limit:
+            yield line, len(line)
+            continue
+        size, rest = len(line), line
+        while not rest.endswith(b"\n") and (rest := stream.readline(1 << 20)):
+            size += len(rest)
+        yield None, size
 
 
 def _whole_json(path: Path) -> object | None:
@@ -287,7 +300,8 @@ def _member_records(ref: str, name: str, data: bytes, settings: Settings) -> Ite
     lower = name.lower()
     if lower.endswith(".gz"):
         try:
-            data = gzip.decompress(data)
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as unpacked:
+                data = unpacked.read(settings.ingest.max_bytes + 1)  # a bomb stops here, too_large below
         except _CORRUPT_ERRORS as exc:
             yield Skipped(ref, f"corrupt: {type(exc).__name__}: {exc}")
             return
