@@ -250,6 +250,8 @@ def test_report_command_writes_a_self_contained_file(corpus_db, tmp_path):
     assert '<mark class="chg">might</mark>' in html
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html.replace('xmlns="http://www.w3.org/2000/svg"', ""))
     assert "<script" not in html and "<link" not in html
+    assert "href=" not in html  # the site's own pages (/articles/..., /speaker?...) do not exist next to a file
+    assert "Ilse Varga" in html
     evil_out = tmp_path / "evil.html"
     CliRunner().invoke(cli, ["report", EVIL_STORY, "--db", str(corpus_db), "--html", str(evil_out)])
     assert_inert(evil_out.read_text("utf-8"))
