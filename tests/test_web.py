@@ -138,6 +138,9 @@ def test_story_list_shows_outlets_counts_and_filters(client):
     assert only(since="2025-05-20") == [EVIL_STORY]
     assert only(until="2025-05-03") == [STORY]
     assert only(q="no such words anywhere") == only(q="?! –") == []
+    assert only(q="%") == only(q="_") == []  # characters, not LIKE wildcards
+    assert only(since="2025-05-20T04:00:00+05:00") == [EVIL_STORY]  # the same moment as 2025-05-19T23:00Z
+    assert client.get("/api/stories", params={"since": "2025/05/20"}).status_code == 422
     assert client.get("/api/stories", params={"page": 10**9}).json()["stories"] == []
     for path in ("/api/stories", "/"):  # a page number past SQLite's integers is refused, not a server error
         assert client.get(path, params={"page": "99999999999999999999"}).status_code == 422

@@ -97,6 +97,12 @@ def create_app(db_path: str, token: str | None = None, settings: Settings | None
         html = env.get_template(name).render(request_path=request.url.path, **context)
         return HTMLResponse(html)
 
+    def list_stories(**filters: Any) -> dict[str, Any]:
+        try:
+            return queries.list_stories(store, **filters)
+        except ValueError as exc:  # a since / until that is not a date
+            raise HTTPException(422, str(exc)) from exc
+
     # -------------------------------------------------------------------------------------- HTML pages
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -104,8 +110,7 @@ def create_app(db_path: str, token: str | None = None, settings: Settings | None
         request: Request, since: str | None = None, until: str | None = None, outlet: str | None = None,
         speaker: str | None = None, q: str | None = None, page_no: int = Query(1, alias="page", ge=1, le=queries.MAX_PAGE),
     ) -> HTMLResponse:
-        data = queries.list_stories(store, since=since, until=until, outlet=outlet, speaker=speaker, text=q,
-                                    page=page_no)
+        data = list_stories(since=since, until=until, outlet=outlet, speaker=speaker, text=q, page=page_no)
         filters = {"since": since or "", "until": until or "", "outlet": outlet or "", "speaker": speaker or "",
                    "q": q or ""}
         return page("stories.html", request, data=data, filters=filters, outlets=queries.outlet_names(store))
@@ -153,8 +158,7 @@ def create_app(db_path: str, token: str | None = None, settings: Settings | None
     ) -> dict[str, Any]:
         """Stories, newest first, filtered by date range, outlet, speaker and text (`q`: every word in the title
         or text of one article, as a word or the start of one; or a piece of the story label)."""
-        return queries.list_stories(store, since=since, until=until, outlet=outlet, speaker=speaker, text=q,
-                                    page=page_no)
+        return list_stories(since=since, until=until, outlet=outlet, speaker=speaker, text=q, page=page_no)
 
     @app.get("/api/stories/{story_id}", tags=["read"])
     def api_story(story_id: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from newsprism.models import FINDING_KINDS, to_dict
+from newsprism.models import FINDING_KINDS, parse_datetime, to_dict
 from newsprism.store.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
@@ -86,10 +86,10 @@ def _story_filters(
     params: list[Any] = []
     if since:
         clauses.append("coalesce(s.last_seen, s.first_seen) >= ?")
-        params.append(since)
+        params.append(utc_bound("since", since))
     if until:
         clauses.append("s.first_seen <= ?")
-        params.append(until + "T23:59:59" if len(until) == 10 else until)
+        params.append(utc_bound("until", until, end_of_day=True))
     if outlet:
         clauses.append(
             "s.id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
@@ -108,9 +108,24 @@ def _story_filters(
             " OR s.id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
             "WHERE a.rowid IN (SELECT rowid FROM articles_search WHERE articles_search MATCH ?))"
         )
-        clauses.append(f"(s.label LIKE ?{in_articles if match else ''})")
-        params.extend([f"%{text}%", match] if match else [f"%{text}%"])
+        clauses.append(f"(s.label LIKE ? ESCAPE '\\'{in_articles if match else ''})")
+        label = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"  # "%" and "_" are characters, not wildcards
+        params.extend([label, match] if match else [label])
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def utc_bound(name: str, value: str, end_of_day: bool = False) -> str:
+    """A date or ISO 8601 time as the stored form of a UTC time ("2026-03-10T15:00:00+00:00"), so comparing
+    strings compares moments; a date alone as `until` means its last second. ValueError naming `name` if not a date."""
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValueError(f"{name}: not a date: {value!r} (use YYYY-MM-DD or an ISO 8601 time)")
+    if end_of_day and len(value.strip()) == 10:
+        moment = moment.replace(hour=23, minute=59, second=59)
+    return moment.isoformat()
 
 
 def search_expression(text: str) -> str:
