@@ -112,6 +112,13 @@ def test_clock_time_is_one_time_fact_not_numbers(settings, text, expected):
     assert {40.0, 7.0, 7.4} & {f.value for f in analysis.facts if f.kind == "number"} == set()
 
 
+@pytest.mark.parametrize("words", ["every twenty minutes", "every 20 minutes"])
+def test_a_duration_of_minutes_is_one_fact_in_words_or_figures(settings, words):
+    analysis = analyze_article(Article(id="t3", text=f"The relief ferries will run {words}, the harbour office said."),
+                               settings)
+    assert [(f.kind, f.value, f.unit) for f in analysis.facts] == [("duration", 20.0, "minute")]
+
+
 def test_decimal_with_a_dot_stays_a_number(settings):
     analysis = analyze_article(Article(id="t2", text="Prices rose 7.40 points over the week."), settings)
     assert not any(f.kind == "time" for f in analysis.facts)

@@ -85,7 +85,17 @@ def facts_component(doc, analysis: Analysis, settings: Settings) -> None:
             found.append((start, end, "number", value, unit))
             taken[start:end] = b"\x01" * (end - start)
     for ent in doc.ents:
-        if ent.label_ not in FACT_LABELS or any(taken[ent.start_char : ent.end_char]):
+        if any(taken[ent.start_char : ent.end_char]):
+            continue
+        if ent.label_ == "TIME":  # "every twenty minutes", "under 10 minutes": the duration at its end
+            duration = _TIME_DURATION_RE.search(ent.text)
+            parsed = _date(duration.group().lower(), None) if duration else None
+            if parsed is not None and parsed[0] == "duration":
+                start = ent.start_char + duration.start()
+                found.append((start, ent.end_char, *parsed))
+                taken[start : ent.end_char] = b"\x01" * (ent.end_char - start)
+            continue
+        if ent.label_ not in FACT_LABELS:
             continue
         parsed = parse_fact(ent.text, ent.label_, year)
         if parsed is not None:
@@ -287,6 +297,7 @@ def _singular(unit: str) -> str:
 
 # "43-year-old", "43 years old", "a three-month-old"; "20-year", "six-week" (a compound duration)
 _AGE_RE = re.compile(r"(?P<number>[\w.,-]+?)[- ](?P<unit>year|month|week|day)s?[- ]old")
+_TIME_DURATION_RE = re.compile(r"[\w.,-]+\s+(?:second|minute|hour)s?$", re.I)
 _COMPOUND_DURATION_RE = re.compile(r"(?P<number>[\w.,]+(?:-[a-z]+)?)-(?P<unit>second|minute|hour|day|week|month|year)")
 
 
