@@ -200,8 +200,8 @@ def parse_fact(text: str, label: str, year: int | None = None) -> tuple[str, flo
 
 def parse_number(text: str) -> float | None:
     """The value of "1,200", "2.5 million", "twenty-five" or "three hundred"; None for "thousands"."""
-    text = text.strip().lower().replace("-", " ")
-    if not text:
+    text = text.strip().lower().replace("-", " ").strip()
+    if not text:  # "-" alone
         return None
     if _DIGITS_RE.fullmatch(text.split()[0]):
         head, *rest = text.split()
@@ -297,7 +297,7 @@ def _singular(unit: str) -> str:
 
 # "43-year-old", "43 years old", "a three-month-old"; "20-year", "six-week" (a compound duration)
 _AGE_RE = re.compile(r"(?P<number>[\w.,-]+?)[- ](?P<unit>year|month|week|day)s?[- ]old")
-_TIME_DURATION_RE = re.compile(r"[\w.,-]+\s+(?:second|minute|hour)s?$", re.I)
+_TIME_DURATION_RE = re.compile(r"(?:\d[\d.,]*|[a-z]+(?:-[a-z]+)?)\s+(?:second|minute|hour)s?$", re.I)
 _COMPOUND_DURATION_RE = re.compile(r"(?P<number>[\w.,]+(?:-[a-z]+)?)-(?P<unit>second|minute|hour|day|week|month|year)")
 
 
