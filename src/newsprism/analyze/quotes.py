@@ -118,6 +118,8 @@ def extract_quotes(text: str, tokens: list[Tok], persons: list[Person], article_
         if attribution.source is not None and resolver.is_function_word(*attribution.source):
             attribution.source = None
         content = [f for f in (_trim(text, frag) for frag in attribution.content) if f is not None]
+        if content:
+            content[0] = _after_dateline(text, content[0])
         if content and attribution.cue is not None:
             content[0] = _after_addressee(text, _after_time_words(text, content[0], attribution.cue[1]),
                                           attribution.cue, tagger.lexicon.pos)
@@ -165,11 +167,11 @@ def _trim(text: str, frag: Frag) -> Frag | None:
     return (start, end) if end > start else None
 
 
-def _after_dateline(text: str, source: Frag) -> Frag:
-    """A source without the dateline the article opens with ("PORT ELDMOOR - The mayor ..." -> "The mayor
-    ..."): the place a story was filed from never says anything."""
-    dateline = _DATELINE.match(text, source[0], source[1])
-    return (dateline.end(), source[1]) if dateline is not None and dateline.end() < source[1] else source
+def _after_dateline(text: str, frag: Frag) -> Frag:
+    """A source or content span without the dateline the article opens with ("PORT ELDMOOR - The mayor ..." ->
+    "The mayor ..."): the place a story was filed from is neither who spoke nor what was said."""
+    dateline = _DATELINE.match(text, frag[0], frag[1])
+    return (dateline.end(), frag[1]) if dateline is not None and dateline.end() < frag[1] else frag
 
 
 def _after_time_words(text: str, frag: Frag, cue_end: int) -> Frag:

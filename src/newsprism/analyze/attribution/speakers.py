@@ -36,7 +36,11 @@ ROLE_NOUNS = word_set(
     chairman chairwoman chief commander general premier candidate nominee ambassador envoy king queen pope ceo
     director executive head boss lawmaker congressman congresswoman speaker judge attorney prosecutor sheriff
     adviser advisor aide billionaire businessman businesswoman mogul coach captain officer official actor
-    actress star founder economist analyst author writer host"""
+    actress star founder economist analyst author writer host master manager engineer warden keeper ranger
+    superintendent principal headteacher teacher doctor surgeon nurse pilot skipper farmer owner lawyer counsel
+    scientist researcher councillor councilor councilman councilwoman commissioner treasurer clerk auditor
+    trustee administrator coordinator organiser organizer curator librarian architect planner historian
+    investigator controller operator chairperson coroner magistrate pastor priest bishop imam rabbi vicar"""
 )
 # "The Kremlin leader", "the party chief": a generic head noun stands for whoever leads, whatever the title.
 LEADER_NOUNS = word_set("leader head chief boss")
@@ -57,6 +61,7 @@ _NOT_PERSON_HEADS = word_set(
 )
 _SUFFIXES = word_set("Jr. Jr Sr. Sr II III IV")
 _HONORIFICS = word_set("mr. mr mrs. mrs ms. ms dr. dr")
+_DETERMINERS = word_set("the a an its his her their our")
 _HE = frozenset({"he", "him", "his"})
 _SHE = frozenset({"she", "her", "hers"})
 # Titles that say which pronoun fits a person; otherwise the first pronoun resolved to them decides.
@@ -579,7 +584,11 @@ class SpeakerResolver:
         if earlier:
             qualified = [p for p in earlier if p.titles & (words - roles)]
             return self._remember((qualified or earlier)[-1])
+        later = [p for p in self.persons if p.start > start and p.titles & roles]
+        # "the plant manager said ... Plant manager Gerrit Oduya": the same whole title named later
+        named_later = [p for p in later if words - _DETERMINERS <= p.titles]
+        if named_later:
+            return self._remember(named_later[0])
         if self.previous_person is not None:
             return self.previous_person
-        later = [p for p in self.persons if p.start > start and p.titles & roles]
         return self._remember(later[0]) if later else None
