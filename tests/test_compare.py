@@ -540,3 +540,16 @@ def test_a_fragment_quoted_on_its_own_leaves_out_the_rest_of_the_sentence(settin
            "Varga said the clothes worn at the meeting suited \"a night at the pub.\"\n")
     verdicts = _pair_verdicts(settings, whole, cut)
     assert verdicts and all(f.kind != "altered" for f in verdicts)
+
+
+def test_a_quote_introduced_with_a_surer_reporting_verb_is_altered(settings):
+    story = ("The Carrow library will move to the old school building next spring, the town council decided on "
+             "Tuesday after a long debate about the cost of repairs to the present building.\n\n"
+             "\"I regret that the library will have to leave the market square,\" council leader Ines Castellane "
+             "{cue}.\n\nThe move will cost about 300,000 crowns, paid from the council's reserve fund.")
+    said, admitted = story.format(cue="said"), story.format(cue="admitted")
+    [reframed] = _pair_verdicts(settings, said, admitted)
+    assert reframed.kind == "altered"
+    assert reframed.detail["reasons"] == ["certainty of the reporting verb: 'said' -> 'admitted'"]
+    [same] = _pair_verdicts(settings, said, story.format(cue="told the meeting"))
+    assert same.kind == "verbatim"

@@ -16,7 +16,13 @@ from typing import Any, NamedTuple
 from newsprism.analyze.attribution.quotemarks import quoted_regions
 from newsprism.compare.numbers import Number
 from newsprism.compare.units import QUOTE_MARKS, STOPWORDS, WORD, Unit, content_words, words_of
-from newsprism.compare.verdict import quoted_by_both, same_words, share_in_common, words_in_common
+from newsprism.compare.verdict import (
+    quoted_by_both,
+    reporting_change,
+    same_words,
+    share_in_common,
+    words_in_common,
+)
 from newsprism.models import Analysis, Finding, Mention, Span
 
 log = logging.getLogger(__name__)
@@ -86,6 +92,7 @@ class _Pair(NamedTuple):
     phrase_only: bool       # one side quotes only a phrase: judged against the other's matching words
     one_quotes_more: bool   # words or sentences only one side quotes were left out of the texts
     links: list[tuple[int, int]]   # the alignment links between the two sides' pieces
+    cues: tuple[str, str]   # the reporting verb of each side's first quote ("said", "admitted"; "" if none)
 
 
 def verdict_findings(
@@ -128,7 +135,8 @@ def verdict_findings(
                 continue  # joined only through a third article: each may quote another part of what it carries
             links = [(x.index, y.index) for x in units_a for y in units_b if link_score(x.index, y.index) > 0]
             pairs.append(_Pair(statement_id, speaker, spans_a, spans_b, shared_a, shared_b, phrase_only,
-                               dropped or (shared_a, shared_b) != (text_a, text_b), links))
+                               dropped or (shared_a, shared_b) != (text_a, text_b), links,
+                               (_cue(units_a, analyses), _cue(units_b, analyses))))
     whole = [i for i, pair in enumerate(pairs) if not pair.phrase_only]
     phrases = [i for i, pair in enumerate(pairs) if pair.phrase_only]
     verdicts: dict[int, Any] = {}
@@ -143,8 +151,11 @@ def verdict_findings(
         if not verdict.same_meaning and share_in_common(pair.text_a, pair.text_b) < MIN_SHARED_SHARE:
             unrelated += pair.links   # two statements on one topic, aligned by their subject
             continue
+        kind, reasons = verdict.verdict, list(verdict.reasons)
+        if (reframed := reporting_change(*pair.cues)) is not None:
+            kind, reasons = "altered", [*reasons, reframed]
         findings.append(Finding(
-            kind=verdict.verdict,
+            kind=kind,
             evidence=pair.spans_a + pair.spans_b,
             detail={
                 "speaker": pair.speaker,
@@ -153,13 +164,21 @@ def verdict_findings(
                 "same_meaning": bool(verdict.same_meaning),
                 "score": round(float(verdict.score), 4),
                 "changed": [[x if isinstance(x, str) else " ".join(x) for x in chunk] for chunk in verdict.changed],
-                "reasons": list(verdict.reasons),
+                "reasons": reasons,
                 "texts": [pair.text_a, pair.text_b],
                 "partial_quote": pair.phrase_only or pair.one_quotes_more,
             },
             confidence=round(float(verdict.score), 4),
         ))
     return findings, unrelated
+
+
+def _cue(units: list[Unit], analyses: list[Analysis]) -> str:
+    """The cue words of the first of `units` whose quote has one ("said", "admitted"), else ""."""
+    for unit in units:
+        if unit.quote is not None and unit.quote.cue_span is not None:
+            return unit.quote.cue_span.text_in(analyses[unit.article].article.text)
+    return ""
 
 
 def _compared_words(

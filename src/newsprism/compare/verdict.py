@@ -146,6 +146,7 @@ SCALES: tuple[dict[str, tuple[str, int]], ...] = (
     _scale("certainty of the reporting verb", _REPORTING),
     _scale("attitude", _ATTITUDE),
 )
+_REPORTING_SCALE = SCALES[1]
 _IRREGULAR = {
     "said": "say", "says": "say", "told": "tell", "knew": "know", "known": "know", "thought": "think",
     "swore": "swear", "sworn": "swear", "wrote": "write", "written": "write", "drew": "draw", "drawn": "draw",
@@ -525,6 +526,15 @@ def meaning_changes(chunks: list[Chunk], same_name: SameName | None = None) -> l
 def _has_pro_verb(tokens: list[_Token]) -> bool:
     """Whether the words hold "do so", "did it", "doing that": a verb phrase standing for one said before."""
     return any(t.key in _DO_FORMS and n.key in ("so", "it", "that") for t, n in zip(tokens, tokens[1:], strict=False))
+
+
+def reporting_change(cue_a: str, cue_b: str) -> str | None:
+    """A reason when two outlets introduce one quote with reporting verbs of different certainty ("said" /
+    "admitted", "said" / "claimed"); None when either has none on the scale ("told reporters" / "said" agree)."""
+    ranks_a, ranks_b = (_scale_ranks(tokenize(cue), _REPORTING_SCALE) for cue in (cue_a, cue_b))
+    if not ranks_a or not ranks_b or ranks_a == ranks_b:
+        return None
+    return f"certainty of the reporting verb: {cue_a!r} -> {cue_b!r}"
 
 
 def _extent(tokens: list[_Token]) -> Counter:
