@@ -16,6 +16,7 @@ from conftest import SEEDS, cli_command, require
 from newsprism.analyze.attribution.decoding import fill_missing_content, group
 from newsprism.analyze.attribution.model import AttributionTagger, TaggedParagraph
 from newsprism.analyze.attribution.quotemarks import quoted_regions
+from newsprism.analyze.attribution.speakers import _titled_name
 from newsprism.analyze.attribution.tokens import paragraphs, tokens_of_text
 from newsprism.analyze.quotes import _after_dateline, find_quotes, quotes_component
 from newsprism.cli import cli
@@ -606,3 +607,17 @@ def test_a_sentence_opening_with_a_description_is_not_given_to_a_name_after_it()
             "also took a swipe at Governor Tom Reed and his deputies, writing \"they have never once visited the "
             "harbour.\"\n")
     assert quote_with(text, "never once visited").speaker == "The former sailor"
+
+
+def test_a_titled_name_the_ner_misses_is_the_speaker_and_the_next_pronoun_s(settings):
+    from newsprism.analyze import analyze_articles
+
+    text = ("Carrow cut off as the bridge closes\n\n"
+            "\"The bridge will close at 6 a.m. on Friday,\" chief engineer Oskar Lund told reporters.\n\n"
+            "Harbour master Ennis Varga said extra ferries would cross the Esk.\n\n"
+            "\"Ferries will run every 20 minutes while the bridge is shut,\" he said.\n")
+    [analysis] = analyze_articles([Article(id="rt", text=text, outlet="Rivermouth Times")], settings)
+    speakers = {q.content[0].text_in(text)[:12]: q.speaker for q in analysis.quotes}
+    assert speakers["extra ferrie"] == speakers["\"Ferries wil"] == "Ennis Varga"
+    assert _titled_name("Harbour master Ennis Varga") == "Ennis Varga"
+    assert _titled_name("officials at the Carrow Town Council") is None

@@ -237,6 +237,18 @@ def titles_after(text: str, end: int) -> set[str]:
     return {w.lower() for w in match.group(1).split()} & ROLE_NOUNS
 
 
+_TITLED_NAME = re.compile(r"(?:\S+\s+)*?(?P<title>[a-z][\w.-]*)\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})")
+
+
+def _titled_name(written: str) -> str | None:
+    """The name of a source written as a title and a full name that the NER did not take for a person
+    ("Harbour master Ennis Varga", "chief engineer Oskar Lund"), else None."""
+    match = _TITLED_NAME.fullmatch(written)
+    if match is None or (match["title"] not in ROLE_NOUNS and match["title"] not in TITLE_WORDS):
+        return None
+    return None if set(match["name"].split()) & _NOT_PERSON_HEADS else match["name"]
+
+
 def titles_around(text: str, start: int, end: int) -> set[str]:
     """Title words before a name and role nouns of its apposition."""
     return titles_before(text, start) | titles_after(text, end)
@@ -416,7 +428,7 @@ class SpeakerResolver:
             return self._remember(heads[0])
         if inside:
             return written
-        known = self._known_surname(written)
+        known = self._known_surname(written) or _titled_name(written)
         if known is not None:
             self.previous_person = known
             return known
@@ -509,7 +521,7 @@ class SpeakerResolver:
         for person in self.persons:
             if start <= person.start and person.end <= end:
                 lead = self.text[start:person.start].split()
-                opens = all(w[:1].isupper() or w.lower() in TITLE_WORDS for w in lead)
+                opens = all(w[:1].isupper() or w.lower() in TITLE_WORDS or w.lower() in ROLE_NOUNS for w in lead)
                 possessive = self.text[person.end : person.end + 2] in {"'s", "’s"}
                 return person if opens and not possessive else None
         return None
