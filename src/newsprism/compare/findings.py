@@ -152,7 +152,8 @@ def verdict_findings(
             unrelated += pair.links   # two statements on one topic, aligned by their subject
             continue
         kind, reasons = verdict.verdict, list(verdict.reasons)
-        if (reframed := reporting_change(*pair.cues)) is not None:
+        # a phrase both quote ("spiritual") may sit in two statements: their reporting verbs are not comparable
+        if not pair.phrase_only and (reframed := reporting_change(*pair.cues)) is not None:
             kind, reasons = "altered", [*reasons, reframed]
         findings.append(Finding(
             kind=kind,
