@@ -553,3 +553,16 @@ def test_a_quote_introduced_with_a_surer_reporting_verb_is_altered(settings):
     assert reframed.detail["reasons"] == ["certainty of the reporting verb: 'said' -> 'admitted'"]
     [same] = _pair_verdicts(settings, said, story.format(cue="told the meeting"))
     assert same.kind == "verbatim"
+
+
+def test_a_reported_figure_and_a_quoted_one_for_the_same_fact_conflict(settings):
+    lead = ("Corvania and Estrel signed a new fisheries agreement on Wednesday after three days of talks in the "
+            "border city of Zarechye, ending a dispute that had kept boats in port for weeks.\n\n")
+    reported = lead + "Fisheries minister Aleksandr Morozin said the agreement would last five years.\n"
+    quoted = lead + "\"The agreement will last ten years,\" fisheries minister Aleksandr Morozin said.\n"
+    analyses = list(analyze_articles([_article(reported, "Quay News"), _article(quoted, "Bay Daily")], settings))
+    found = compare_articles(analyses, resolve_entities(analyses), settings).findings
+    [conflict] = [f for f in found if f.kind == "conflict"]
+    assert sorted(e.text_in(a.article.text) for e, a in zip(conflict.evidence, analyses, strict=True)) == [
+        "five years", "ten years"]
+    assert conflict.detail["about"] == "agreement"

@@ -97,10 +97,13 @@ def facts_component(doc, analysis: Analysis, settings: Settings) -> None:
             continue
         if ent.label_ not in FACT_LABELS:
             continue
-        parsed = parse_fact(ent.text, ent.label_, year)
+        # "would last five years" is tagged "last five years": the duration is "five years"
+        lead = _SPAN_OPENER.match(ent.text) if ent.label_ == "DATE" else None
+        start = ent.start_char + (lead.end() if lead else 0)
+        parsed = parse_fact(text[start : ent.end_char], ent.label_, year)
         if parsed is not None:
-            found.append((ent.start_char, ent.end_char, *parsed))
-            taken[ent.start_char : ent.end_char] = b"\x01" * (ent.end_char - ent.start_char)
+            found.append((start, ent.end_char, *parsed))
+            taken[start : ent.end_char] = b"\x01" * (ent.end_char - start)
     for match in _NUMBER_RE.finditer(text):
         if any(taken[match.start() : match.end()]):
             continue
@@ -297,6 +300,8 @@ def _singular(unit: str) -> str:
 
 # "43-year-old", "43 years old", "a three-month-old"; "20-year", "six-week" (a compound duration)
 _AGE_RE = re.compile(r"(?P<number>[\w.,-]+?)[- ](?P<unit>year|month|week|day)s?[- ]old")
+_SPAN_OPENER = re.compile(r"(?:the\s+)?(?:last|past|next|coming|first)\s+(?=\S+\s+(?:second|minute|hour|day|week|"
+                          r"month|year|decade)s?$)", re.I)
 _TIME_DURATION_RE = re.compile(r"(?:\d[\d.,]*|[a-z]+(?:-[a-z]+)?)\s+(?:second|minute|hour)s?$", re.I)
 _COMPOUND_DURATION_RE = re.compile(r"(?P<number>[\w.,]+(?:-[a-z]+)?)-(?P<unit>second|minute|hour|day|week|month|year)")
 

@@ -62,6 +62,8 @@ _APPOSITIVE = re.compile(r"((?:[A-Z][\w'’-]+\s+)*[A-Z][\w'’-]+),\s*$")   # t
 _DATE_VALUE = re.compile(r"(\d{4}|-)-(\d{2})(?:-(\d{2}))?")   # "2022-09-30", "2022-09", "--09-30", "--09"
 _YEAR_VALUE = re.compile(r"\d{4}")
 _CLOCK_VALUE = re.compile(r"\d{1,2}:\d{2}")
+_DOUBLE_QUOTES = ('"', "“", "”")
+_UNIT_VALUE = re.compile(r"-?\d+(?:\.\d+)?[a-z]+")   # "5year", "20minute": a figure with a unit word
 _NUMERIC_VALUE = re.compile(r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)([a-z%°/]*)")   # "716000000000.0usd", "-5.0°c"
 
 
@@ -86,8 +88,9 @@ class Number:
 
     @property
     def about(self) -> str:
-        """What the number is about: what happened at a date, else the two counted words after it."""
-        return self.event if self.when else " ".join(self.after[:2])
+        """What the number is about: what happened at a date, else the two counted words after it, else (a
+        figure ending its sentence) what happened before it."""
+        return self.event if self.when else " ".join(self.after[:2]) or self.event
 
     def allowed(self, bounds: bool = True) -> tuple[float, float, str, str] | None:
         """(lowest, highest, base unit, unit as written) the figure's wording allows, lengths, weights, volumes,
@@ -113,10 +116,13 @@ def find_numbers(analyses: list[Analysis]) -> list[Number]:
         sentences = analysis.sentences
         for span, value, kind in _values(analysis):
             sentence = next((s for s in sentences if s.start <= span.start < s.end), Span(span.article_id, 0, len(text)))
-            after = _content(words_of(text[span.end : sentence.end]))[:_CONTEXT_WORDS]
-            before = _content(words_of(text[sentence.start : span.start]))[-_CONTEXT_WORDS:]
-            surface = span.text_in(text)
             lead = text[sentence.start : span.start]
+            tail = text[span.end : sentence.end]
+            if sum(lead.count(mark) for mark in _DOUBLE_QUOTES) % 2:   # inside a quote: its words end at the mark
+                tail = re.split(r"[\"”]", tail, maxsplit=1)[0]
+            after = _content(words_of(tail))[:_CONTEXT_WORDS]
+            before = _content(words_of(lead))[-_CONTEXT_WORDS:]
+            surface = span.text_in(text)
             if kind not in WHEN_KINDS and text.startswith(",", span.end) and (name := _APPOSITIVE.search(lead)):
                 after = words_of(name.group(1)) + after   # "Ann Lee, 43," is about Ann Lee, as "43-year-old Ann Lee"
             event = _event(reversed(_RAW_WORD.findall(lead))) or _event(_RAW_WORD.findall(text, span.end, sentence.end))
@@ -272,9 +278,11 @@ def conflicts(numbers: list[Number], texts: list[str]) -> list[list[Number]]:
 
 def _key(number: Number) -> str | None:
     """What two numbers must share to be one fact: the counted word after a count, what happened at a date or a
-    time (None when there is none)."""
+    time, or for a figure with a unit that ends its sentence what happened before it (None when there is none)."""
     if number.when:
         return number.event or None
+    if not number.after and _UNIT_VALUE.fullmatch(number.value):
+        return number.event or None   # "would last five years." ends its sentence: what lasts is before it
     return number.after[0] if number.after else None
 
 
