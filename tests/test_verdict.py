@@ -9,6 +9,7 @@ from newsprism.compare.verdict import (
     classify_pair,
     classify_pairs,
     quoted_by_both,
+    reporting_change,
     tokenize,
     word_diff,
 )
@@ -71,6 +72,13 @@ def test_a_prefix_negation_against_not_is_no_change_and_alone_it_is_one():
     assert not any(r.startswith("negation") for r in same.reasons)
     flipped = classify_pair("The new timetable is possible this winter.", "The new timetable is impossible this winter.")
     assert flipped.verdict == "altered" and flipped.reasons == ["negation: (nothing) -> 'impossible'"]
+
+
+def test_reporting_verbs_compare_by_their_last_reporting_word():
+    assert reporting_change("said", "acknowledged") == "certainty of the reporting verb: 'said' -> 'acknowledged'"
+    assert reporting_change("said in a written statement", "said") is None
+    assert reporting_change("is shown saying", "says") is None
+    assert reporting_change("told reporters", "added") is None
 
 
 def test_doubled_and_tripled_are_numbers():

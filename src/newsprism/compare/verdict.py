@@ -531,10 +531,17 @@ def _has_pro_verb(tokens: list[_Token]) -> bool:
 def reporting_change(cue_a: str, cue_b: str) -> str | None:
     """A reason when two outlets introduce one quote with reporting verbs of different certainty ("said" /
     "admitted", "said" / "claimed"); None when either has none on the scale ("told reporters" / "said" agree)."""
-    ranks_a, ranks_b = (_scale_ranks(tokenize(cue), _REPORTING_SCALE) for cue in (cue_a, cue_b))
-    if not ranks_a or not ranks_b or ranks_a == ranks_b:
+    rank_a, rank_b = (_head_rank(cue) for cue in (cue_a, cue_b))
+    if rank_a is None or rank_b is None or rank_a == rank_b:
         return None
     return f"certainty of the reporting verb: {cue_a!r} -> {cue_b!r}"
+
+
+def _head_rank(cue: str) -> int | None:
+    """The rank of a cue's last reporting word: "is shown saying" reports by "saying", "said in a statement" by
+    "statement" (both plain saying); None without one."""
+    ranks = [rank for token in tokenize(cue) for rank in _scale_ranks([token], _REPORTING_SCALE)]
+    return ranks[-1] if ranks else None
 
 
 def _extent(tokens: list[_Token]) -> Counter:
