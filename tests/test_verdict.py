@@ -74,11 +74,12 @@ def test_a_prefix_negation_against_not_is_no_change_and_alone_it_is_one():
     assert flipped.verdict == "altered" and flipped.reasons == ["negation: (nothing) -> 'impossible'"]
 
 
-def test_reporting_verbs_compare_by_their_last_reporting_word():
+def test_reporting_verbs_compare_by_their_first_reporting_word():
     assert reporting_change("said", "acknowledged") == "certainty of the reporting verb: 'said' -> 'acknowledged'"
     assert reporting_change("said in a written statement", "said") is None
     assert reporting_change("is shown saying", "says") is None
     assert reporting_change("told reporters", "added") is None
+    assert reporting_change("added", "said Tuesday on the Morning Harbour show") is None
 
 
 def test_doubled_and_tripled_are_numbers():

@@ -538,10 +538,11 @@ def reporting_change(cue_a: str, cue_b: str) -> str | None:
 
 
 def _head_rank(cue: str) -> int | None:
-    """The rank of a cue's last reporting word: "is shown saying" reports by "saying", "said in a statement" by
-    "statement" (both plain saying); None without one."""
-    ranks = [rank for token in tokenize(cue) for rank in _scale_ranks([token], _REPORTING_SCALE)]
-    return ranks[-1] if ranks else None
+    """The rank of a cue's first reporting word ("said in a statement", "said Tuesday on the ... show" report by
+    "said"), a passive "shown" skipped ("is shown saying" reports by "saying"); None without one."""
+    ranks = [rank for token in tokenize(cue) if token.key != "shown"
+             for rank in _scale_ranks([token], _REPORTING_SCALE)]
+    return ranks[0] if ranks else None
 
 
 def _extent(tokens: list[_Token]) -> Counter:
