@@ -119,6 +119,13 @@ def test_a_duration_of_minutes_is_one_fact_in_words_or_figures(settings, words):
     assert [(f.kind, f.value, f.unit) for f in analysis.facts] == [("duration", 20.0, "minute")]
 
 
+@pytest.mark.parametrize("when", ["late on Saturday", "on Saturday night"])
+def test_the_day_of_a_time_of_day_is_a_weekday_fact(settings, when):
+    analysis = analyze_article(Article(id="t4", text=f"A fire broke out in the paint shop {when}, the plant said."),
+                               settings)
+    assert [(f.kind, f.value) for f in analysis.facts] == [("date", "weekday:saturday")]
+
+
 def test_decimal_with_a_dot_stays_a_number(settings):
     analysis = analyze_article(Article(id="t2", text="Prices rose 7.40 points over the week."), settings)
     assert not any(f.kind == "time" for f in analysis.facts)

@@ -94,6 +94,10 @@ def facts_component(doc, analysis: Analysis, settings: Settings) -> None:
                 start = ent.start_char + duration.start()
                 found.append((start, ent.end_char, *parsed))
                 taken[start : ent.end_char] = b"\x01" * (ent.end_char - start)
+            elif weekday := _WEEKDAY_RE.search(ent.text):  # "Saturday night", "early Monday morning": the day
+                start, end = ent.start_char + weekday.start(), ent.start_char + weekday.end()
+                found.append((start, end, "date", f"weekday:{weekday.group().lower()}", ""))
+                taken[start:end] = b"\x01" * (end - start)
             continue
         if ent.label_ not in FACT_LABELS:
             continue
@@ -302,6 +306,7 @@ def _singular(unit: str) -> str:
 _AGE_RE = re.compile(r"(?P<number>[\w.,-]+?)[- ](?P<unit>year|month|week|day)s?[- ]old")
 _SPAN_OPENER = re.compile(r"(?:the\s+)?(?:last|past|next|coming|first)\s+(?=\S+\s+(?:second|minute|hour|day|week|"
                           r"month|year|decade)s?$)", re.I)
+_WEEKDAY_RE = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b", re.I)
 _TIME_DURATION_RE = re.compile(r"(?:\d[\d.,]*|[a-z]+(?:-[a-z]+)?)\s+(?:second|minute|hour)s?$", re.I)
 _COMPOUND_DURATION_RE = re.compile(r"(?P<number>[\w.,]+(?:-[a-z]+)?)-(?P<unit>second|minute|hour|day|week|month|year)")
 
