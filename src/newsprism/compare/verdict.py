@@ -476,8 +476,8 @@ def _marker_change(
 
 
 def _marked(tokens: list[_Token], markers: Callable[[list[_Token]], Counter]) -> list[_Token]:
-    """The shortest run of a chunk side that holds all its markers: a reason names "signed" -> "initialled",
-    not the whole "upon in Istanbul and actually signed" the diff happened to cut."""
+    """The shortest run of a chunk side that holds all its markers: a reason names "signed" -> "ratified",
+    not the whole "in March and formally signed" the diff happened to cut."""
     start, end, wanted = 0, len(tokens), markers(tokens)
     while end - start > 1 and markers(tokens[start + 1 : end]) == wanted:
         start += 1
@@ -511,7 +511,7 @@ def meaning_changes(chunks: list[Chunk], same_name: SameName | None = None) -> l
         _marker_change("quantifier", chunks, lambda c: _classes(c, QUANTIFIERS), both_sides=False),
         _marker_change("degree", chunks, lambda c: _classes(c, DEGREES), both_sides=True),
     ]
-    # "refused to negotiate" -> "refused to do so": the pro-verb stands for the verb, no act was taken out.
+    # "agreed to mediate" -> "agreed to do so": the pro-verb stands for the verb, no act was taken out.
     verb_chunks = [(ca, cb) for ca, cb in chunks if _has_pro_verb(ca) == _has_pro_verb(cb)]
     for scale in SCALES:
         label = next(iter(scale.values()))[0]
