@@ -228,6 +228,15 @@ def test_a_date_another_outlet_gives_more_precisely_is_not_unique():
     assert [f.kind for f in years] == ["unique", "unique"]
 
 
+def test_a_figure_converted_into_other_units_and_moved_in_its_sentence_is_not_unique():
+    found = _fact_findings("3 km", "about two miles", "Drivers will face a {} detour along Marsh Lane, the council said.",
+                           "Drivers will be sent on a detour of {}, the council said.")
+    assert found == []
+    other = _fact_findings("3 km", "about two miles", "Drivers will face a {} detour along Marsh Lane, the council said.",
+                           "The new cycle path along the canal will be {} long, the council said.")
+    assert [f.kind for f in other] == ["unique", "unique"]
+
+
 def test_a_figure_within_another_outlets_bound_is_still_unique():
     carried = "The ferry line has carried {} passengers since the season began, its owner said."
     assert [f.kind for f in _fact_findings("more than 640", "more than 40", carried)] == ["unique", "unique"]

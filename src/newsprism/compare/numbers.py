@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from newsprism.analyze.facts import CURRENCIES
+from newsprism.analyze.facts import CURRENCIES, SCALES, SMALL, TENS
 from newsprism.compare.units import STOPWORDS, content_words, lexical_overlap, words_of
 from newsprism.models import Analysis, Span
 
@@ -63,6 +63,7 @@ _DATE_VALUE = re.compile(r"(\d{4}|-)-(\d{2})(?:-(\d{2}))?")   # "2022-09-30", "2
 _YEAR_VALUE = re.compile(r"\d{4}")
 _CLOCK_VALUE = re.compile(r"\d{1,2}:\d{2}")
 _DOUBLE_QUOTES = ('"', "“", "”")
+_FIGURE_START = re.compile(r"[$€£¥\d]|\b(?:" + "|".join(sorted({*SMALL, *TENS, *SCALES}, key=len, reverse=True)) + r")\b")
 _UNIT_VALUE = re.compile(r"-?\d+(?:\.\d+)?[a-z]+")   # "5year", "20minute": a figure with a unit word
 _NUMERIC_VALUE = re.compile(r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)([a-z%°/]*)")   # "716000000000.0usd", "-5.0°c"
 
@@ -141,7 +142,7 @@ def _event(words: Iterable[str]) -> str:
 def _hedge(before: str, surface: str) -> str:
     """The bounding or estimating words of a figure, in its own text ("more than $700 billion") or just before
     it ("at least" 10 people)."""
-    lead = re.split(r"[$€£¥\d]", surface.lower(), maxsplit=1)[0].strip()
+    lead = _FIGURE_START.split(surface.lower(), maxsplit=1)[0].strip()
     match = _HEDGE_RE.search(" " + (lead or before.lower().strip()))
     return match.group(1) if match else ""
 
@@ -305,12 +306,22 @@ def unique_numbers(numbers: list[Number], exclude: set[int], texts: list[str]) -
     articles_with: dict[str, set[int]] = {}
     for number in numbers:
         articles_with.setdefault(number.value, set()).add(number.article)
-    skip = exclude | {id(n) for a, b in _candidate_pairs(numbers)
-                      if a.article != b.article and _compatible(a, b, bounds=False) and same_fact(a, b, texts)
+    same = [(a, b) for a, b in _candidate_pairs(numbers) if same_fact(a, b, texts)] + _converted_pairs(numbers)
+    skip = exclude | {id(n) for a, b in same if a.article != b.article and _compatible(a, b, bounds=False)
                       for n in (a, b)}
     dated = [(n.article, parts) for n in numbers if n.when and (parts := _date_parts(n.value)) is not None]
     return [n for n in numbers if articles_with[n.value] == {n.article} and id(n) not in skip
             and n.value not in TRIVIAL_VALUES and not _stated_more_precisely(n, dated)]
+
+
+def _converted_pairs(numbers: list[Number]) -> list[tuple[Number, Number]]:
+    """Pairs of measures in two units of one dimension that share two context words ("drivers face a 3 km
+    detour" / "drivers face a detour of about two miles"): one outlet converted the other's figure, and the
+    counted word after it (`_key`) moved."""
+    measures = [(n, allowed) for n in numbers
+                if not n.when and (allowed := n.allowed()) is not None and allowed[3] in _UNIT_SIZES]
+    return [(a, b) for i, (a, unit_a) in enumerate(measures) for b, unit_b in measures[i + 1 :]
+            if unit_a[3] != unit_b[3] and unit_a[2] == unit_b[2] and len(a.context & b.context) >= 2]
 
 
 def _stated_more_precisely(number: Number, dated: list[tuple[int, tuple[int | None, ...]]]) -> bool:
