@@ -58,7 +58,8 @@ def test_not_modified_url_is_unchanged_not_failed_and_exits_0(tmp_path):
         assert server.requests_for("/n/lanterns")[1].headers.get("if-none-match") == '"p1"'
     assert first.exit_code == 0 and "stored 1" in first.stderr
     assert second.exit_code == 0, second.stderr
-    assert "unchanged 1" in second.stderr and "failed 0" in second.stderr
+    assert "read 0  stored 0 (+0 versions)  unchanged 1 (1 not modified, not read)" in second.stderr
+    assert "failed 0" in second.stderr
     assert not [line for line in second.stderr.splitlines() if line.startswith("skipped")]  # no failure line
 
 

@@ -53,8 +53,9 @@ class IngestCounts:
 
     def line(self) -> str:
         return (
-            f"read {self.read}  stored {self.stored} (+{self.versions} versions)  unchanged {self.unchanged}  "
-            f"skipped {self.skipped}  failed {self.failed}"
+            f"read {self.read}  stored {self.stored} (+{self.versions} versions)  unchanged {self.unchanged}"
+            + (f" ({self.not_modified} not modified, not read)" if self.not_modified else "")
+            + f"  skipped {self.skipped}  failed {self.failed}"
         )
 
 
