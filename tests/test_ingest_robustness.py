@@ -141,3 +141,13 @@ def test_a_compressed_giant_is_skipped_without_unpacking_it_into_memory(tmp_path
     assert [getattr(r, "reason", "record").split(":")[0] for r in out] == ["record", "too_large", "record", "too_large"]
     assert "30000013 bytes" in out[1].reason
     assert peak < 5_000_000, peak
+
+
+def test_a_file_name_with_a_line_break_is_still_one_line_of_error(tmp_path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "odd\nname.txt").write_bytes(b"")
+    (corpus / "good.txt").write_text(GOOD + " Plain.", "utf-8")
+    result = CliRunner().invoke(cli, ["ingest", str(corpus), "--db", str(tmp_path / "s.db"), "--no-process"])
+    skipped = [line for line in result.stderr.splitlines() if "name.txt" in line]
+    assert skipped == [f"skipped {corpus}/odd\\nname.txt: empty: the file has no content"]

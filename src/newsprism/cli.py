@@ -10,6 +10,7 @@ import click
 
 from newsprism.errors import NewsprismError
 from newsprism.termination import Terminated, stop_on_sigterm
+from newsprism.untrusted import one_line
 
 # Each module defines one or more click commands and a `register(group)` function.
 COMMAND_MODULES: tuple[str, ...] = ("newsprism.commands.quotes", "newsprism.commands.compare",
@@ -44,5 +45,5 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(2)
     except NewsprismError as exc:
-        click.echo(f"newsprism: error: {exc}", err=True)
+        click.echo(one_line(f"newsprism: error: {exc}"), err=True)
         sys.exit(2)

@@ -11,6 +11,7 @@ from rich.console import Console
 from newsprism.commands.options import config_option, settings_from_args, write_output
 from newsprism.errors import InputError
 from newsprism.models import Skipped
+from newsprism.untrusted import one_line
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def compare_command(inputs: tuple[str, ...], as_json: bool, html_file: str | Non
     skipped: list[Skipped] = []
 
     def report_skip(item: Skipped) -> None:
-        click.echo(f"newsprism: skipped {item.source_ref}: {item.reason}", err=True)
+        click.echo(one_line(f"newsprism: skipped {item.source_ref}: {item.reason}"), err=True)
         skipped.append(item)
 
     settings = settings_from_args(config_file)

@@ -22,7 +22,7 @@ from newsprism.commands.options import config_option, db_option, settings_from_a
 from newsprism.models import Article, Skipped, article_id_for
 from newsprism.settings import Settings
 from newsprism.store import Store, open_store
-from newsprism.untrusted import strip_controls
+from newsprism.untrusted import one_line, strip_controls
 
 if TYPE_CHECKING:
     from newsprism.ingest import RepeatedLines
@@ -224,7 +224,7 @@ def _ingest_with_progress(inputs: list[str], store: Store, settings: Settings, e
     """`run_ingest` under a rich progress display on stderr; one stderr line per failed record."""
 
     def report_failure(skipped: Skipped) -> None:
-        err.print(f"skipped {skipped.source_ref}: {skipped.reason}", markup=False)
+        err.print(one_line(f"skipped {skipped.source_ref}: {skipped.reason}"), markup=False)
 
     if quiet or not err.is_terminal:
         return run_ingest(inputs, store, settings, report_failure)

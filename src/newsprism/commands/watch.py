@@ -16,6 +16,7 @@ from newsprism.models import Article, Skipped
 from newsprism.settings import Settings
 from newsprism.store import Store, open_store
 from newsprism.termination import Terminated, stop_on_sigterm
+from newsprism.untrusted import one_line
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ def _add(total: PollCounts, counts: PollCounts) -> None:
 
 
 def _report_skip(skipped: Skipped) -> None:
-    click.echo(f"skipped {skipped.source_ref}: {skipped.reason}", err=True)
+    click.echo(one_line(f"skipped {skipped.source_ref}: {skipped.reason}"), err=True)
 
 
 def register(group: click.Group) -> None:
