@@ -58,6 +58,22 @@ def test_new_version_drops_stale_analysis(store):
     assert store.get_analysis(a.id) is None
 
 
+def test_one_wire_copy_from_two_outlets_without_urls_is_two_articles(store):
+    wire = "Storm winds closed the harbour road on Tuesday, and the coastguard moved boats to the inner basin."
+
+    def copy(outlet: str, title: str) -> Article:
+        return Article(id=article_id_for(None, wire), text=wire, outlet=outlet, title=title)
+
+    first, second = copy("Quay Post", "Storm shuts road"), copy("Bay Daily", "Harbour road closed by storm")
+    assert store.put_article(first) == "new"
+    assert store.put_article(second) == "new" and second.id != first.id
+    assert store.put_article(copy("Bay Daily", "Harbour road closed by storm")) == "unchanged"
+    assert store.put_article(copy("Quay Post", "Storm shuts road")) == "unchanged"
+    assert store.put_article(copy("Quay Post", "Storm shuts the road")) == "version"  # its own headline edited
+    assert {a.outlet: a.title for batch in store.iter_articles() for a in batch} == {
+        "Quay Post": "Storm shuts the road", "Bay Daily": "Harbour road closed by storm"}
+
+
 def test_transaction_rolls_back_on_error(store):
     with pytest.raises(RuntimeError), store.transaction():
         store.put_article(_article())

@@ -41,6 +41,12 @@ def article_id_for(url: str | None, text: str) -> str:
     return stable_id("text", normalize_text(text))
 
 
+def outlet_text_id(outlet: str, text: str) -> str:
+    """The id of a URL-less article whose text another outlet's stored article already carries (one wire copy
+    printed by two outlets): the outlet joins the text in the hash, so neither replaces the other."""
+    return stable_id("text", outlet, normalize_text(text))
+
+
 def canonical_url(url: str) -> str:
     """Drop fragment, default ports, tracking parameters and trailing slash; lower-case scheme and host."""
     from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit

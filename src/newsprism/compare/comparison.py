@@ -28,7 +28,17 @@ from newsprism.compare.units import Unit, build_units
 from newsprism.compare.verdict import classify_pairs
 from newsprism.errors import InputError
 from newsprism.ingest import ingest_articles
-from newsprism.models import Analysis, Article, Entity, Finding, Quote, Skipped, Statement, stable_id
+from newsprism.models import (
+    Analysis,
+    Article,
+    Entity,
+    Finding,
+    Quote,
+    Skipped,
+    Statement,
+    outlet_text_id,
+    stable_id,
+)
 from newsprism.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -150,8 +160,8 @@ def compare_inputs(inputs: list[str], settings: Settings,
                    on_skip: Callable[[Skipped], None] | None = None) -> Comparison:
     """Ingest, analyze, resolve entities and compare files or URLs (no store involved).
 
-    An input that cannot be read, has no article text or repeats an article given before (same id, same text)
-    is passed to `on_skip`, left out and listed in the comparison's `skipped`; without `on_skip` it
+    An input that cannot be read, has no article text or repeats an article given before (same id, text and
+    outlet) is passed to `on_skip`, left out and listed in the comparison's `skipped`; without `on_skip` it
     is an error.
 
     Raises:
@@ -162,8 +172,11 @@ def compare_inputs(inputs: list[str], settings: Settings,
     for item in ingest_articles(list(inputs), settings):
         if isinstance(item, Article):
             first = next((a for a in articles if a.id == item.id), None)
-            if first is None or first.text != item.text:  # two versions of one URL are compared as two
-                articles.append(item if first is None else replace(item, id=f"{item.id}-{len(articles)}"))
+            if first is None:
+                articles.append(item)
+                continue
+            if first.text != item.text or first.outlet != item.outlet:  # two versions of a URL, or two outlets
+                articles.append(replace(item, id=f"{outlet_text_id(item.outlet, item.text)}-{len(articles)}"))
                 continue
             item = Skipped(item.source_ref, f"the same article as {first.source_ref}, compared once")
         if on_skip is None:

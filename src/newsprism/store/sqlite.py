@@ -20,6 +20,7 @@ from newsprism.models import (
     analysis_from_dict,
     article_from_dict,
     finding_from_dict,
+    outlet_text_id,
     parse_datetime,
     reuse_from_dict,
     story_from_dict,
@@ -180,12 +181,20 @@ class SqliteStore:
     # ------------------------------------------------------------------------------------ articles
 
     def put_article(self, article: Article) -> PutStatus:
-        """Store `article`; the same content again is a no-op, changed content under one id a new version."""
+        """Store `article`; the same content again is a no-op, changed content under one id a new version. A
+        URL-less article whose text another outlet's URL-less article has is stored under its own id
+        (`outlet_text_id`, set on `article`), so one wire copy from two outlets stays two articles."""
         content_hash = article.content_hash
         with self.transaction():
             row = self._db.execute(
-                "SELECT version, content_hash FROM articles WHERE id = ?", (article.id,)
+                "SELECT version, content_hash, outlet, url FROM articles WHERE id = ?", (article.id,)
             ).fetchone()
+            if row is not None and article.url is None and row["url"] is None and row["outlet"] != article.outlet:
+                # the same text without a URL from another outlet: its own article, not a version of this one
+                article.id = outlet_text_id(article.outlet, article.text)
+                row = self._db.execute(
+                    "SELECT version, content_hash, outlet, url FROM articles WHERE id = ?", (article.id,)
+                ).fetchone()
             if row is not None and row["content_hash"] == content_hash:
                 return "unchanged"
             if row is not None:
