@@ -82,6 +82,11 @@ def test_reporting_verbs_compare_by_their_first_reporting_word():
     assert reporting_change("added", "said Tuesday on the Morning Harbour show") is None
 
 
+def test_an_infinitive_turned_into_will_adds_no_modality():
+    v = classify_pair("We expect the herring stocks to recover by 2030.", "We hope the herring stocks will recover by 2030.")
+    assert v.reasons == ["attitude: 'expect' -> 'hope'"]
+
+
 def test_doubled_and_tripled_are_numbers():
     v = classify_pair("Fuel prices at the island pumps have doubled since spring.",
                       "Fuel prices at the island pumps have tripled since spring.")

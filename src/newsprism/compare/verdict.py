@@ -507,7 +507,8 @@ def meaning_changes(chunks: list[Chunk], same_name: SameName | None = None) -> l
         _marker_change("number", chunks, _numbers, both_sides=True),
         _marker_change("date", chunks, _dates, both_sides=True),
         _name_change(chunks, same_name),
-        _marker_change("modality", chunks, lambda c: _classes(c, MODALS), both_sides=False),
+        _marker_change("modality", [c for c in chunks if not _infinitive_as_future(c)], lambda c: _classes(c, MODALS),
+                       both_sides=False),
         _marker_change("quantifier", chunks, lambda c: _classes(c, QUANTIFIERS), both_sides=False),
         _marker_change("degree", chunks, lambda c: _classes(c, DEGREES), both_sides=True),
     ]
@@ -521,6 +522,12 @@ def meaning_changes(chunks: list[Chunk], same_name: SameName | None = None) -> l
         # draft" swaps one for the other although neither check above sees a replacement of its own kind.
         checks.append(_marker_change("extent", chunks, _extent, both_sides=True))
     return [reason for reason in checks if reason]
+
+
+def _infinitive_as_future(chunk: Chunk) -> bool:
+    """"expect the stocks to recover" -> "hope the stocks will recover": the infinitive's "to" and the
+    complement's "will" / "would" say the same thing, no modality was added."""
+    return {" ".join(t.key for t in side) for side in chunk} in ({"to", "will"}, {"to", "would"})
 
 
 def _has_pro_verb(tokens: list[_Token]) -> bool:
