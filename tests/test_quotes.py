@@ -296,6 +296,10 @@ def test_the_dateline_is_not_part_of_the_source():
     quote = quote_with(text, "the city will buy")
     assert quote.speaker == "Helga Brandt"
     assert quote.speaker_span is None or not quote.speaker_span.text_in(text).startswith("PORT")
+    before_source = ("Harbour Gazette\n\nVALEWICK – The old bridge will close to traffic on Friday after inspectors "
+                     "found rusted cables, Mayor Halda Brennick said on Monday.")
+    content = quote_with(before_source, "rusted cables").content[0].text_in(before_source)
+    assert content.startswith("The old bridge")
     assert _after_dateline("WASHINGTON (Wire) — Officials said", (0, 24)) == (20, 24)
     assert _after_dateline("KYIV, Ukraine - the army said", (0, 24)) == (16, 24)
     assert _after_dateline("NATO officials said", (0, 14)) == (0, 14)

@@ -233,6 +233,26 @@ def test_ingest_with_token_stores_articles(corpus_db):
     store.close()
 
 
+def test_an_article_stored_but_never_processed_is_processed_when_posted_again(tmp_path):
+    """A request that failed after storing (before processing) must not leave its article outside every story."""
+    from newsprism.ingest import extract_article
+    from newsprism.ingest.readers import jsonl_record
+    from newsprism.settings import load_settings
+
+    text = ("The new footbridge over the canal opened on Monday morning, and the council said the old ferry "
+            "across the canal would stop running at the end of the month. ") * 3
+    record = {"text": text, "outlet": "Tiny Times", "url": "https://tiny.example/footbridge"}
+    db = str(tmp_path / "half.db")
+    store = SqliteStore(db)
+    article = extract_article(jsonl_record("api#0", record), load_settings())
+    assert store.put_article(article) == "new"   # stored, as by a request that then failed
+    store.close()
+    app = TestClient(create_app(db, token="s3cret-token"))
+    answer = app.post("/api/ingest", json={"articles": [record]}, headers={"Authorization": "Bearer s3cret-token"})
+    assert answer.status_code == 200 and answer.json()["stored"][0]["status"] == "unchanged"
+    assert app.get(f"/api/articles/{article.id}").json()["story_id"] is not None
+
+
 def test_openapi_documents_the_api(client):
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/api/stories", "/api/stories/{story_id}", "/api/speaker", "/api/outlets", "/api/outlet",

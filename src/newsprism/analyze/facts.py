@@ -77,37 +77,30 @@ def facts_component(doc, analysis: Analysis, settings: Settings) -> None:
     text = analysis.article.text
     found: list[tuple[int, int, str, float | str, str]] = []
     taken = bytearray(len(text) + 1)
-    for start, end, value in find_times(text):
-        found.append((start, end, "time", value, ""))
+
+    def take(start: int, end: int, kind: str, value: float | str, unit: str) -> None:
+        found.append((start, end, kind, value, unit))
         taken[start:end] = b"\x01" * (end - start)
+
+    for start, end, value in find_times(text):
+        take(start, end, "time", value, "")
     for start, end, value, unit in find_measures(text):
         if not any(taken[start:end]):
-            found.append((start, end, "number", value, unit))
-            taken[start:end] = b"\x01" * (end - start)
+            take(start, end, "number", value, unit)
     for ent in doc.ents:
         if any(taken[ent.start_char : ent.end_char]):
             continue
-        if ent.label_ == "TIME":  # "every twenty minutes", "under 10 minutes": the duration at its end
-            duration = _TIME_DURATION_RE.search(ent.text)
-            parsed = _date(duration.group().lower(), None) if duration else None
-            if parsed is not None and parsed[0] == "duration":
-                start = ent.start_char + duration.start()
-                found.append((start, ent.end_char, *parsed))
-                taken[start : ent.end_char] = b"\x01" * (ent.end_char - start)
-            elif weekday := _WEEKDAY_RE.search(ent.text):  # "Saturday night", "early Monday morning": the day
-                start, end = ent.start_char + weekday.start(), ent.start_char + weekday.end()
-                found.append((start, end, "date", f"weekday:{weekday.group().lower()}", ""))
-                taken[start:end] = b"\x01" * (end - start)
+        if ent.label_ == "TIME":
+            if (fact := time_fact(ent.text)) is not None:
+                take(ent.start_char + fact[0], ent.start_char + fact[1], *fact[2:])
             continue
         if ent.label_ not in FACT_LABELS:
             continue
         # "would last five years" is tagged "last five years": the duration is "five years"
         lead = _SPAN_OPENER.match(ent.text) if ent.label_ == "DATE" else None
         start = ent.start_char + (lead.end() if lead else 0)
-        parsed = parse_fact(text[start : ent.end_char], ent.label_, year)
-        if parsed is not None:
-            found.append((start, ent.end_char, *parsed))
-            taken[start : ent.end_char] = b"\x01" * (ent.end_char - start)
+        if (parsed := parse_fact(text[start : ent.end_char], ent.label_, year)) is not None:
+            take(start, ent.end_char, *parsed)
     for match in _NUMBER_RE.finditer(text):
         if any(taken[match.start() : match.end()]):
             continue
@@ -120,6 +113,18 @@ def facts_component(doc, analysis: Analysis, settings: Settings) -> None:
         Fact(Span(analysis.article.id, s, e), kind, value, unit, _sentence_index(analysis, starts, s))
         for s, e, kind, value, unit in found
     ]
+
+
+def time_fact(text: str) -> tuple[int, int, str, float | str, str] | None:
+    """The fact of a TIME entity's text as (start, end, kind, value, unit) within it: the duration at its end
+    ("every twenty minutes", "under 10 minutes"), else its weekday ("Saturday night", "early Monday morning")."""
+    if duration := _TIME_DURATION_RE.search(text):
+        parsed = _date(duration.group().lower(), None)
+        if parsed is not None and parsed[0] == "duration":
+            return (duration.start(), duration.end(), *parsed)
+    if weekday := _WEEKDAY_RE.search(text):
+        return (weekday.start(), weekday.end(), "date", f"weekday:{weekday.group().lower()}", "")
+    return None
 
 
 def find_times(text: str) -> list[tuple[int, int, str]]:
